@@ -1,0 +1,106 @@
+// Process and machine figures read from /proc, so that the generator can watch the server's CPU
+// and memory without asking the server (which would add load to the process being measured).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+
+let clockTicks = null;
+
+/** Kernel clock ticks per second (USER_HZ), the unit of utime/stime in /proc/<pid>/stat. */
+function ticksPerSecond() {
+  if (clockTicks === null) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/**
+ * CPU seconds used so far (user + system, all threads) and the resident set of a process.
+ * Returns null when the process is gone.
+ */
+export function readProcess(pid) {
+  let stat;
+  let status;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) may contain spaces: fields are counted after its closing ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  const kib = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return {
+    cpuSeconds: (utime + stime) / ticksPerSecond(),
+    rssBytes: kib('VmRSS'),
+    peakRssBytes: kib('VmHWM'),
+    threads: Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+  };
+}
+
+/** CPU affinity of a process as taskset reports it (e.g. "0"), to prove the pinning in the results. */
+export function affinityOf(pid) {
+  try {
+    return execFileSync('taskset', ['-cp', String(pid)], { encoding: 'utf8' }).split(':').pop().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Measures CPU use of the server (from /proc) and of this process (process.cpuUsage) over a window. */
+export class CpuWindow {
+  constructor(serverPid) {
+    this.serverPid = serverPid;
+    this.startWall = performance.now();
+    this.startServer = readProcess(serverPid);
+    this.startSelf = process.cpuUsage();
+    this.startElu = performance.eventLoopUtilization();
+  }
+
+  /** CPU as a percentage of one core, for the server and for the generator, since construction. */
+  stop() {
+    const wallSeconds = (performance.now() - this.startWall) / 1000;
+    const server = readProcess(this.serverPid);
+    const self = process.cpuUsage(this.startSelf);
+    const elu = performance.eventLoopUtilization(this.startElu);
+    return {
+      wallSeconds,
+      serverCpuPct: server && this.startServer ? (100 * (server.cpuSeconds - this.startServer.cpuSeconds)) / wallSeconds : null,
+      generatorCpuPct: (100 * (self.user + self.system)) / 1e6 / wallSeconds,
+      // Share of the time the generator's event loop was busy: near 100% would mean it cannot keep up.
+      generatorEventLoopPct: 100 * elu.utilization,
+      serverRssBytes: server?.rssBytes ?? null,
+      serverPeakRssBytes: server?.peakRssBytes ?? null,
+    };
+  }
+}
+
+/** What the figures were measured on. */
+export function machineInfo() {
+  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    cpuModel = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpuModel;
+  } catch {
+    // not Linux: os.cpus() is the best we have
+  }
+  let fdLimit = 'unknown';
+  try {
+    fdLimit = execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim();
+  } catch {
+    // keep unknown
+  }
+  return {
+    cpuModel,
+    cores: os.cpus().length,
+    ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    kernel: `${os.type()} ${os.release()}`,
+    fdLimit,
+  };
+}

@@ -1,0 +1,108 @@
+// Starts a Parley server for one scenario: fresh data directory, free loopback port, pinned to its
+// own core with taskset so that it never competes with the load generator for CPU.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SERVER_MAIN = path.join(REPO_ROOT, 'packages/server/dist/main.js');
+const HOST = '127.0.0.1';
+
+/**
+ * Settings for every benchmark server. Rate limits are raised because one generator process on
+ * one IP plays thousands of users. The password hash cost is lowered only so that registering
+ * thousands of users takes seconds; no scenario measures logins.
+ */
+export const BENCH_SERVER_ENV = {
+  PARLEY_HOST: HOST,
+  PARLEY_LOG_LEVEL: 'warn',
+  PARLEY_RATE_AUTH_PER_MINUTE: '1000000',
+  PARLEY_RATE_SEND_PER_SECOND: '1000000',
+  PARLEY_RATE_SEND_BURST: '1000000',
+  PARLEY_RATE_SEND_IP_PER_SECOND: '1000000',
+  PARLEY_RATE_REQUESTS_PER_SECOND: '1000000',
+  PARLEY_ARGON2_MEMORY_KIB: '1024',
+  PARLEY_ARGON2_ITERATIONS: '1',
+};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, HOST, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const LOG_TAIL = 40;
+
+/**
+ * Spawns `taskset -c <cpu> node packages/server/dist/main.js` (taskset execs node, so the pid is
+ * the server's) and waits until GET /readyz answers 200.
+ */
+export async function startServer({ cpu = 0, env = {}, readyTimeoutMs = 30_000 } = {}) {
+  if (!fs.existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run \`npx tsc -b\` (npm run bench builds first)`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
+  const port = await freePort();
+  const child = spawn('taskset', ['-c', String(cpu), process.execPath, SERVER_MAIN], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...BENCH_SERVER_ENV, ...env, PARLEY_PORT: String(port), PARLEY_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Keep the server's warnings and errors: a benchmark that hides them would hide problems.
+  const log = { lines: 0, tail: [] };
+  const collect = (chunk) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      log.lines++;
+      log.tail.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
+      if (log.tail.length > LOG_TAIL) log.tail.shift();
+    }
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+
+  const baseUrl = `http://${HOST}:${port}`;
+  const deadline = Date.now() + readyTimeoutMs;
+  let ready = false;
+  while (!ready) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited during start (${child.exitCode ?? child.signalCode}):\n${log.tail.join('\n')}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server not ready after ${readyTimeoutMs} ms:\n${log.tail.join('\n')}`);
+    }
+    try {
+      ready = (await fetch(`${baseUrl}/readyz`)).status === 200;
+    } catch {
+      // not listening yet
+    }
+    if (!ready) await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    pid: child.pid,
+    port,
+    baseUrl,
+    wsUrl: `ws://${HOST}:${port}/api/v1/ws`,
+    dataDir,
+    log,
+    /** SIGTERM (graceful), SIGKILL after a grace period; removes the data directory. */
+    async stop(graceMs = 15_000) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        const result = await exited;
+        clearTimeout(timer);
+        this.exit = result;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Hard limits of the wire contract. Servers may be configured lower for some (rate limits,
+ * frame size), never higher for the ones that shape stored data.
+ */
+export const limits = {
+  /** Message text, counted in UTF-8 bytes of the Markdown source. */
+  messageTextMaxBytes: 16 * 1024,
+  usernameMinLength: 3,
+  usernameMaxLength: 32,
+  displayNameMaxLength: 64,
+  statusTextMaxLength: 140,
+  avatarUrlMaxLength: 2048,
+  passwordMinLength: 8,
+  passwordMaxLength: 256,
+  groupTitleMaxLength: 100,
+  channelNameMaxLength: 80,
+  topicMaxLength: 250,
+  clientIdMaxLength: 64,
+  emojiMaxLength: 64,
+  pageSizeMax: 100,
+  pageSizeDefault: 50,
+  groupCreateMembersMax: 256,
+  userSearchMax: 50,
+  presenceSubscribeMax: 500,
+  /** A typing indicator shows for this long unless refreshed or cleared. */
+  typingTtlMs: 6_000,
+} as const;

@@ -1,0 +1,245 @@
+import { z } from 'zod';
+import { Id, Ok } from './common.js';
+import {
+  AddMembersBody,
+  ChannelList,
+  ChannelSearchQuery,
+  ConversationDetail,
+  ConversationList,
+  ConversationParams,
+  CreateConversationBody,
+  Member,
+  MemberList,
+  MemberParams,
+  ReadBody,
+  ReceiptList,
+  UpdateConversationBody,
+  UpdateMemberBody,
+} from './conversations.js';
+import {
+  DeliveredBody,
+  EditMessageBody,
+  HistoryQuery,
+  Message,
+  MessagePage,
+  MessageParams,
+  ReactBody,
+  ReactResult,
+  SendMessageBody,
+} from './messages.js';
+import {
+  AuthResult,
+  LoginBody,
+  LogoutBody,
+  LogoutResult,
+  Presence,
+  RegisterBody,
+  SessionList,
+  UpdateProfileBody,
+  User,
+  UserList,
+  UserSearchQuery,
+  WsTicket,
+} from './users.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** One HTTP route of the public API: the server validates with it, the SDK calls through it. */
+export interface RouteDef {
+  method: HttpMethod;
+  /** Path under /api/v1, with `:name` parameters. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** false for the few routes that work without a session. */
+  auth: boolean;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response: z.ZodType;
+  /** Success status; `alsoStatus` lists another success status the route may answer. */
+  status: 200 | 201;
+  alsoStatus?: 200 | 201;
+  /** Subject to the per-IP auth rate limit. */
+  authRateLimited?: boolean;
+}
+
+function route<const D extends RouteDef>(def: D): D {
+  return def;
+}
+
+const PresenceQuery = z.object({
+  userIds: z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(Id).min(1).max(100)),
+});
+
+export const routes = {
+  register: route({
+    method: 'POST', path: '/auth/register', tag: 'auth', auth: false, authRateLimited: true,
+    summary: 'Create an account and a first session',
+    body: RegisterBody, response: AuthResult, status: 201,
+  }),
+  login: route({
+    method: 'POST', path: '/auth/login', tag: 'auth', auth: false, authRateLimited: true,
+    summary: 'Open a new session (one per device)',
+    body: LoginBody, response: AuthResult, status: 200,
+  }),
+  logout: route({
+    method: 'POST', path: '/auth/logout', tag: 'auth', auth: true,
+    summary: 'End this session, or every session of the user with {all: true}',
+    body: LogoutBody.optional(), response: LogoutResult, status: 200,
+  }),
+  createWsTicket: route({
+    method: 'POST', path: '/ws/ticket', tag: 'realtime', auth: true,
+    summary: 'A single-use ticket (30 s) to open the WebSocket where no header or cookie can be sent',
+    response: WsTicket, status: 200,
+  }),
+  me: route({
+    method: 'GET', path: '/me', tag: 'users', auth: true,
+    summary: 'The logged-in user', response: User, status: 200,
+  }),
+  updateMe: route({
+    method: 'PATCH', path: '/me', tag: 'users', auth: true,
+    summary: 'Edit display name, status text or avatar URL',
+    body: UpdateProfileBody, response: User, status: 200,
+  }),
+  listSessions: route({
+    method: 'GET', path: '/me/sessions', tag: 'users', auth: true,
+    summary: 'Sessions (devices) of the logged-in user', response: SessionList, status: 200,
+  }),
+  revokeSession: route({
+    method: 'DELETE', path: '/me/sessions/:sessionId', tag: 'users', auth: true,
+    summary: 'End one session of the logged-in user',
+    params: z.object({ sessionId: Id }), response: Ok, status: 200,
+  }),
+  searchUsers: route({
+    method: 'GET', path: '/users', tag: 'users', auth: true,
+    summary: 'Find people by username or display name',
+    query: UserSearchQuery, response: UserList, status: 200,
+  }),
+  getUser: route({
+    method: 'GET', path: '/users/:userId', tag: 'users', auth: true,
+    summary: 'A user profile', params: z.object({ userId: Id }), response: User, status: 200,
+  }),
+  getPresence: route({
+    method: 'GET', path: '/presence', tag: 'users', auth: true,
+    summary: 'Current presence of up to 100 users (comma-separated ids)',
+    query: PresenceQuery, response: z.object({ presence: z.array(Presence) }), status: 200,
+  }),
+  createConversation: route({
+    method: 'POST', path: '/conversations', tag: 'conversations', auth: true,
+    summary: 'Start a DM (returns the existing one for the pair, 200), create a group or a channel',
+    body: CreateConversationBody, response: ConversationDetail, status: 201, alsoStatus: 200,
+  }),
+  listConversations: route({
+    method: 'GET', path: '/conversations', tag: 'conversations', auth: true,
+    summary: 'My conversations, newest activity first, with unread counts and last message',
+    response: ConversationList, status: 200,
+  }),
+  getConversation: route({
+    method: 'GET', path: '/conversations/:conversationId', tag: 'conversations', auth: true,
+    summary: 'A conversation I am a member of (or a public channel)',
+    params: ConversationParams, response: ConversationDetail.extend({ membership: Member.nullable() }), status: 200,
+  }),
+  updateConversation: route({
+    method: 'PATCH', path: '/conversations/:conversationId', tag: 'conversations', auth: true,
+    summary: 'Change the title (group) or topic (group, channel); owners and admins',
+    params: ConversationParams, body: UpdateConversationBody, response: ConversationDetail, status: 200,
+  }),
+  listChannels: route({
+    method: 'GET', path: '/channels', tag: 'conversations', auth: true,
+    summary: 'Browse public channels', query: ChannelSearchQuery, response: ChannelList, status: 200,
+  }),
+  joinChannel: route({
+    method: 'POST', path: '/conversations/:conversationId/join', tag: 'conversations', auth: true,
+    summary: 'Join a public channel', params: ConversationParams, response: ConversationDetail, status: 200,
+  }),
+  leaveConversation: route({
+    method: 'POST', path: '/conversations/:conversationId/leave', tag: 'conversations', auth: true,
+    summary: 'Leave a group or channel', params: ConversationParams, response: Ok, status: 200,
+  }),
+  listMembers: route({
+    method: 'GET', path: '/conversations/:conversationId/members', tag: 'conversations', auth: true,
+    summary: 'Members with their role', params: ConversationParams, response: MemberList, status: 200,
+  }),
+  addMembers: route({
+    method: 'POST', path: '/conversations/:conversationId/members', tag: 'conversations', auth: true,
+    summary: 'Add people to a group or channel; owners and admins',
+    params: ConversationParams, body: AddMembersBody, response: MemberList, status: 200,
+  }),
+  updateMember: route({
+    method: 'PATCH', path: '/conversations/:conversationId/members/:userId', tag: 'conversations', auth: true,
+    summary: 'Make a member admin or member; owners only',
+    params: MemberParams, body: UpdateMemberBody, response: Member, status: 200,
+  }),
+  removeMember: route({
+    method: 'DELETE', path: '/conversations/:conversationId/members/:userId', tag: 'conversations', auth: true,
+    summary: 'Remove a member; owners and admins (admins cannot remove the owner or other admins)',
+    params: MemberParams, response: Ok, status: 200,
+  }),
+  listMessages: route({
+    method: 'GET', path: '/conversations/:conversationId/messages', tag: 'messages', auth: true,
+    summary: 'History by seq: newest page by default, `before` to go back, `after` to go forward',
+    params: ConversationParams, query: HistoryQuery, response: MessagePage, status: 200,
+  }),
+  sendMessage: route({
+    method: 'POST', path: '/conversations/:conversationId/messages', tag: 'messages', auth: true,
+    summary: 'Send a message; answered once committed. A retry with the same clientId returns the original (200)',
+    params: ConversationParams, body: SendMessageBody, response: Message, status: 201, alsoStatus: 200,
+  }),
+  getMessage: route({
+    method: 'GET', path: '/conversations/:conversationId/messages/:messageId', tag: 'messages', auth: true,
+    summary: 'One message', params: MessageParams, response: Message, status: 200,
+  }),
+  editMessage: route({
+    method: 'PATCH', path: '/conversations/:conversationId/messages/:messageId', tag: 'messages', auth: true,
+    summary: 'Edit my own message', params: MessageParams, body: EditMessageBody, response: Message, status: 200,
+  }),
+  deleteMessage: route({
+    method: 'DELETE', path: '/conversations/:conversationId/messages/:messageId', tag: 'messages', auth: true,
+    summary: 'Delete my message (owners and admins may delete any); it stays as a tombstone',
+    params: MessageParams, response: Message, status: 200,
+  }),
+  toggleReaction: route({
+    method: 'POST', path: '/conversations/:conversationId/messages/:messageId/reactions', tag: 'messages', auth: true,
+    summary: 'Add my reaction with this emoji, or remove it if present',
+    params: MessageParams, body: ReactBody, response: ReactResult, status: 200,
+  }),
+  markRead: route({
+    method: 'POST', path: '/conversations/:conversationId/read', tag: 'receipts', auth: true,
+    summary: 'Mark read up to seq (never moves backwards)',
+    params: ConversationParams, body: ReadBody, response: Member, status: 200,
+  }),
+  markDelivered: route({
+    method: 'POST', path: '/conversations/:conversationId/delivered', tag: 'receipts', auth: true,
+    summary: 'Report that messages up to seq reached this device',
+    params: ConversationParams, body: DeliveredBody, response: Ok, status: 200,
+  }),
+  listReceipts: route({
+    method: 'GET', path: '/conversations/:conversationId/receipts', tag: 'receipts', auth: true,
+    summary: 'Read and delivery positions of every member',
+    params: ConversationParams, response: ReceiptList, status: 200,
+  }),
+} as const;
+
+export type Routes = typeof routes;
+export type RouteName = keyof Routes;
+
+type InputOf<S> = S extends z.ZodType ? z.input<S> : undefined;
+type OutputOf<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** What a caller passes for a route: params, query and body as the schemas accept them. */
+export type RouteInput<R extends RouteDef> = (R['params'] extends z.ZodType ? { params: InputOf<R['params']> } : unknown) &
+  (R['query'] extends z.ZodType ? { query?: InputOf<R['query']> } : unknown) &
+  (R['body'] extends z.ZodType ? { body: InputOf<R['body']> } : unknown);
+
+/** What the server's handler receives once the input is validated. */
+export type RouteParsed<R extends RouteDef> = {
+  params: OutputOf<R['params']>;
+  query: OutputOf<R['query']>;
+  body: OutputOf<R['body']>;
+};
+
+export type RouteResponse<R extends RouteDef> = z.output<R['response']>;

@@ -1,0 +1,370 @@
+import {
+  limits,
+  routes,
+  type AuthResult,
+  type ChannelList,
+  type ConversationDetail,
+  type ConversationSummary,
+  type DurableEvent,
+  type DurableEventType,
+  type EphemeralEventPayloads,
+  type HistoryQuery,
+  type Member,
+  type MemberWithUser,
+  type Message,
+  type MessagePage,
+  type Presence,
+  type ReactResult,
+  type ReceiptList,
+  type RegisterBody,
+  type RouteDef,
+  type RouteInput,
+  type RouteResponse,
+  type Session,
+  type UpdateConversationBody,
+  type UpdateProfileBody,
+  type User,
+} from '@parley/protocol';
+import { TypedEmitter } from './emitter.js';
+import { HttpClient, type FetchLike } from './http.js';
+import { RealtimeSocket, type ConnectionState, type SocketFactory } from './socket.js';
+import { defaultSocketFactory, isNode } from './transport.js';
+import { TypingTracker } from './typing.js';
+
+export interface ParleyClientOptions {
+  /** Where the server is, e.g. `http://localhost:8080`. */
+  baseUrl: string;
+  /** A session token from register/login; omit in a browser that uses the session cookie. */
+  token?: string | null;
+  fetch?: FetchLike;
+  openSocket?: SocketFactory;
+  /** Tell senders when their messages reach this device (default true). */
+  autoDeliveryReceipts?: boolean;
+  reconnect?: { baseMs?: number; maxMs?: number };
+  /** For socket requests other than sends (default 15 s). */
+  requestTimeoutMs?: number;
+}
+
+type DurableEvents = { [K in DurableEventType]: Extract<DurableEvent, { type: K }> };
+
+/** Everything a client can listen to, typed from the protocol's event map. */
+export type ClientEvents = DurableEvents & {
+  /** Someone started or stopped typing (stops by itself after a few seconds). */
+  typing: EphemeralEventPayloads['typing'];
+  presence: EphemeralEventPayloads['presence'];
+  /** Every durable event, in order. */
+  event: DurableEvent;
+  connection: { state: ConnectionState; error?: Error };
+  resumed: { pos: number; replayed: number };
+  /** Missed events were too old to replay: refetch conversations and recent history. */
+  resync: { pos: number; reason: string };
+  sessionEnded: { reason: string };
+  error: Error;
+};
+
+export interface SendOptions {
+  /** Reply in the thread of this message. */
+  replyTo?: string;
+  /** Reuse to retry a send safely; generated when omitted. */
+  clientId?: string;
+  /** Give up after this long (default 30 s); the send may still have happened, so retry with the same clientId. */
+  timeoutMs?: number;
+}
+
+const DELIVERY_RECEIPT_DELAY_MS = 100;
+
+export function newClientId(): string {
+  const c = globalThis.crypto as { randomUUID?: () => string } | undefined;
+  return c?.randomUUID ? c.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/**
+ * A typed Parley client for Node and browsers: every HTTP route, and a live socket that reconnects
+ * and resumes by itself.
+ *
+ * @example
+ * const client = new ParleyClient({ baseUrl: 'http://localhost:8080' });
+ * await client.login('alice', 'correct horse battery');
+ * client.on('message.created', (e) => console.log(e.message.text));
+ * await client.connect();
+ * const { conversation } = await client.createDm(bobId);
+ * await client.sendMessage(conversation.id, 'Hello @bob');
+ */
+export class ParleyClient extends TypedEmitter<ClientEvents> {
+  token: string | null;
+  user: User | null = null;
+  private readonly http: HttpClient;
+  private readonly socket: RealtimeSocket;
+  private readonly typingTracker: TypingTracker;
+  private readonly deliveredPending = new Map<string, number>();
+  private deliveredTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly options: ParleyClientOptions) {
+    super();
+    const baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.token = options.token ?? null;
+    this.http = new HttpClient(baseUrl, () => this.token, options.fetch ?? ((url, init) => fetch(url, init)));
+    this.socket = new RealtimeSocket({
+      url: baseUrl.replace(/^http/, 'ws') + '/api/v1/ws',
+      open: options.openSocket ?? defaultSocketFactory,
+      credentials: () => this.socketCredentials(),
+      reconnectBaseMs: options.reconnect?.baseMs ?? 500,
+      reconnectMaxMs: options.reconnect?.maxMs ?? 30_000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
+      random: Math.random,
+    });
+    this.typingTracker = new TypingTracker(limits.typingTtlMs, (e) => this.emit('typing', e));
+    this.socket.on('event', (e) => this.onEvent(e));
+    this.socket.on('ephemeral', (e) => {
+      if (e.type === 'typing') this.typingTracker.update(e.conversationId, e.userId, e.active);
+      else this.emit('presence', e);
+    });
+    this.socket.on('state', ({ state, error }) => this.emit('connection', error ? { state, error } : { state }));
+    this.socket.on('resumed', (e) => this.emit('resumed', e));
+    this.socket.on('resync', (e) => this.emit('resync', e));
+    this.socket.on('sessionEnded', (e) => this.emit('sessionEnded', e));
+    this.socket.on('error', (e) => this.emit('error', e));
+  }
+
+  /** Calls any route of the protocol with typed input and output. */
+  request<R extends RouteDef>(route: R, input: RouteInput<R>): Promise<RouteResponse<R>> {
+    return this.http.call(route, input);
+  }
+
+  // Accounts
+
+  /** Creates an account and logs in (the client keeps the token). */
+  async register(body: RegisterBody): Promise<AuthResult> {
+    return this.authenticated(await this.http.call(routes.register, { body }));
+  }
+
+  async login(username: string, password: string): Promise<AuthResult> {
+    return this.authenticated(await this.http.call(routes.login, { body: { username, password } }));
+  }
+
+  /** Ends this session (or all of the user's sessions) and closes the socket. */
+  async logout(options: { all?: boolean } = {}): Promise<number> {
+    const { revokedSessions } = await this.http.call(routes.logout, { body: { all: options.all ?? false } });
+    this.disconnect();
+    this.token = null;
+    this.user = null;
+    return revokedSessions;
+  }
+
+  async me(): Promise<User> {
+    return (this.user = await this.http.call(routes.me, {}));
+  }
+
+  async updateProfile(changes: UpdateProfileBody): Promise<User> {
+    return (this.user = await this.http.call(routes.updateMe, { body: changes }));
+  }
+
+  async sessions(): Promise<Session[]> {
+    return (await this.http.call(routes.listSessions, {})).sessions;
+  }
+
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.http.call(routes.revokeSession, { params: { sessionId } });
+  }
+
+  /** People by username prefix or display-name substring. */
+  async searchUsers(q: string, limit?: number): Promise<User[]> {
+    return (await this.http.call(routes.searchUsers, { query: { q, ...(limit ? { limit } : {}) } })).users;
+  }
+
+  getUser(userId: string): Promise<User> {
+    return this.http.call(routes.getUser, { params: { userId } });
+  }
+
+  async getPresence(userIds: readonly string[]): Promise<Presence[]> {
+    return (await this.http.call(routes.getPresence, { query: { userIds: userIds.join(',') } })).presence;
+  }
+
+  // Conversations
+
+  /** The 1:1 conversation with this user, created on first call. */
+  createDm(userId: string): Promise<ConversationDetail> {
+    return this.http.call(routes.createConversation, { body: { kind: 'dm', userId } });
+  }
+
+  createGroup(title: string, memberIds: readonly string[] = []): Promise<ConversationDetail> {
+    return this.http.call(routes.createConversation, { body: { kind: 'group', title, memberIds: [...memberIds] } });
+  }
+
+  createChannel(name: string, topic?: string): Promise<ConversationDetail> {
+    return this.http.call(routes.createConversation, { body: { kind: 'channel', name, ...(topic !== undefined ? { topic } : {}) } });
+  }
+
+  /** My conversations, most recent activity first, with unread counts and last message. */
+  async conversations(): Promise<ConversationSummary[]> {
+    return (await this.http.call(routes.listConversations, {})).conversations;
+  }
+
+  conversation(conversationId: string) {
+    return this.http.call(routes.getConversation, { params: { conversationId } });
+  }
+
+  updateConversation(conversationId: string, changes: UpdateConversationBody): Promise<ConversationDetail> {
+    return this.http.call(routes.updateConversation, { params: { conversationId }, body: changes });
+  }
+
+  channels(q?: string, limit?: number): Promise<ChannelList> {
+    return this.http.call(routes.listChannels, { query: { ...(q ? { q } : {}), ...(limit ? { limit } : {}) } });
+  }
+
+  joinChannel(conversationId: string): Promise<ConversationDetail> {
+    return this.http.call(routes.joinChannel, { params: { conversationId } });
+  }
+
+  async leave(conversationId: string): Promise<void> {
+    await this.http.call(routes.leaveConversation, { params: { conversationId } });
+  }
+
+  async members(conversationId: string): Promise<MemberWithUser[]> {
+    return (await this.http.call(routes.listMembers, { params: { conversationId } })).members;
+  }
+
+  async addMembers(conversationId: string, userIds: readonly string[]): Promise<MemberWithUser[]> {
+    return (await this.http.call(routes.addMembers, { params: { conversationId }, body: { userIds: [...userIds] } })).members;
+  }
+
+  async removeMember(conversationId: string, userId: string): Promise<void> {
+    await this.http.call(routes.removeMember, { params: { conversationId, userId } });
+  }
+
+  setRole(conversationId: string, userId: string, role: 'admin' | 'member'): Promise<Member> {
+    return this.http.call(routes.updateMember, { params: { conversationId, userId }, body: { role } });
+  }
+
+  // Messages
+
+  /** A page of history: newest by default, `before`/`after` a seq to move through it. */
+  messages(conversationId: string, query: HistoryQuery = {}): Promise<MessagePage> {
+    return this.http.call(routes.listMessages, { params: { conversationId }, query });
+  }
+
+  message(conversationId: string, messageId: string): Promise<Message> {
+    return this.http.call(routes.getMessage, { params: { conversationId, messageId } });
+  }
+
+  /**
+   * Sends a message, resolved once the server has committed it. Over the socket when connected (a
+   * send queued while offline goes out after the reconnect), else over HTTP. Safe to retry with the
+   * same `clientId`: the original message comes back.
+   */
+  async sendMessage(conversationId: string, text: string, options: SendOptions = {}): Promise<Message> {
+    const clientId = options.clientId ?? newClientId();
+    const body = { clientId, text, ...(options.replyTo ? { replyTo: options.replyTo } : {}) };
+    if (this.socket.state === 'idle' || this.socket.state === 'closed') {
+      return this.http.call(routes.sendMessage, { params: { conversationId }, body });
+    }
+    const ack = await this.socket.request({ type: 'message.send', conversationId, ...body }, { outbox: true, timeoutMs: options.timeoutMs ?? 30_000 });
+    return ack.message!;
+  }
+
+  editMessage(conversationId: string, messageId: string, text: string): Promise<Message> {
+    return this.http.call(routes.editMessage, { params: { conversationId, messageId }, body: { text } });
+  }
+
+  deleteMessage(conversationId: string, messageId: string): Promise<Message> {
+    return this.http.call(routes.deleteMessage, { params: { conversationId, messageId } });
+  }
+
+  /** Adds my reaction with this emoji, or removes it if I had it. */
+  toggleReaction(conversationId: string, messageId: string, emoji: string): Promise<ReactResult> {
+    return this.http.call(routes.toggleReaction, { params: { conversationId, messageId }, body: { emoji } });
+  }
+
+  markRead(conversationId: string, seq: number): Promise<Member> {
+    return this.http.call(routes.markRead, { params: { conversationId }, body: { seq } });
+  }
+
+  async markDelivered(conversationId: string, seq: number): Promise<void> {
+    await this.http.call(routes.markDelivered, { params: { conversationId }, body: { seq } });
+  }
+
+  /** Each member's read and delivery position: who has seen what. */
+  receipts(conversationId: string): Promise<ReceiptList> {
+    return this.http.call(routes.listReceipts, { params: { conversationId } });
+  }
+
+  // Real time
+
+  /** Opens the live socket; resolves when it is receiving events. Reconnects by itself after. */
+  connect(): Promise<void> {
+    return this.socket.connect();
+  }
+
+  disconnect(): void {
+    this.socket.close();
+    this.typingTracker.clear();
+  }
+
+  get connectionState(): ConnectionState {
+    return this.socket.state;
+  }
+
+  /** Position of the last event received (what a resume starts after). */
+  get position(): number | null {
+    return this.socket.position;
+  }
+
+  /** Shows (or clears) "typing…" to the others; call again every few seconds while typing. */
+  typing(conversationId: string, active = true): void {
+    this.socket.notify({ type: 'typing', conversationId, active });
+  }
+
+  /** Who is typing in a conversation now (expired indicators removed). */
+  typingUsers(conversationId: string): string[] {
+    return this.typingTracker.users(conversationId);
+  }
+
+  /** Report this device as active or idle; the user is away when all their devices are. */
+  setPresence(status: 'online' | 'away'): void {
+    this.socket.notify({ type: 'presence.set', status });
+  }
+
+  /** Receive `presence` events for these users; resolves with their presence now. */
+  async watchPresence(userIds: readonly string[]): Promise<Presence[]> {
+    const ack = await this.socket.request({ type: 'presence.subscribe', userIds: [...userIds] });
+    return ack.presence ?? [];
+  }
+
+  unwatchPresence(userIds: readonly string[]): void {
+    this.socket.notify({ type: 'presence.unsubscribe', userIds: [...userIds] });
+  }
+
+  private authenticated(result: AuthResult): AuthResult {
+    this.token = result.token;
+    this.user = result.user;
+    return result;
+  }
+
+  private async socketCredentials(): Promise<{ query: Record<string, string>; headers: Record<string, string> }> {
+    if (!this.token) return { query: {}, headers: {} };
+    if (isNode || this.options.openSocket) return { query: {}, headers: { authorization: `Bearer ${this.token}` } };
+    // Browsers cannot set headers on a WebSocket: trade the token for a single-use ticket.
+    const { ticket } = await this.http.call(routes.createWsTicket, {});
+    return { query: { ticket }, headers: {} };
+  }
+
+  private onEvent(event: DurableEvent): void {
+    if (event.type === 'message.created') {
+      const senderId = event.message.senderId;
+      this.typingTracker.update(event.conversationId, senderId, false);
+      if (this.options.autoDeliveryReceipts !== false && senderId !== this.user?.id) this.queueDeliveryReceipt(event.conversationId, event.message.seq);
+    }
+    this.emit('event', event);
+    this.emit(event.type, event as never);
+  }
+
+  /** One receipt per conversation per short window, carrying the highest seq received. */
+  private queueDeliveryReceipt(conversationId: string, seq: number): void {
+    this.deliveredPending.set(conversationId, Math.max(seq, this.deliveredPending.get(conversationId) ?? 0));
+    this.deliveredTimer ??= setTimeout(() => {
+      this.deliveredTimer = null;
+      for (const [id, s] of this.deliveredPending) this.socket.notify({ type: 'delivered', conversationId: id, seq: s });
+      this.deliveredPending.clear();
+    }, DELIVERY_RECEIPT_DELAY_MS);
+  }
+}

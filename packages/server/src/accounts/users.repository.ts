@@ -1,0 +1,70 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB, UsersTable } from '../db/schema.js';
+import { publicUserColumns, type PublicUserRow } from './user.presenter.js';
+
+type Db = Kysely<DB>;
+
+/** Lower-case, accents removed: "Zoë" is found by "zoe". */
+export function searchable(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+export async function insertUser(db: Db, user: UsersTable): Promise<void> {
+  await db.insertInto('users').values(user).execute();
+}
+
+export function findUserByUsername(db: Db, username: string) {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export function findUserById(db: Db, id: string): Promise<PublicUserRow | undefined> {
+  return db.selectFrom('users').select(publicUserColumns).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findUsersByIds(db: Db | Transaction<DB>, ids: readonly string[]): Promise<PublicUserRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('users').select(publicUserColumns).where('id', 'in', [...ids]).execute();
+}
+
+export async function findUserIdsByUsernames(db: Db | Transaction<DB>, usernames: readonly string[]): Promise<{ id: string; username: string }[]> {
+  if (usernames.length === 0) return [];
+  return db.selectFrom('users').select(['id', 'username']).where('username', 'in', [...usernames]).execute();
+}
+
+/** Username prefix or display-name substring; exact username first, then by username. */
+export function searchUsers(db: Db, query: string, limit: number): Promise<PublicUserRow[]> {
+  const q = searchable(query.replace(/^@/, ''));
+  const prefix = escapeLike(q) + '%';
+  const contains = '%' + escapeLike(q) + '%';
+  return db
+    .selectFrom('users')
+    .select(publicUserColumns)
+    .where((eb) =>
+      eb.or([
+        eb(sql`username`, 'like', sql`${prefix} escape '\\'`),
+        eb(sql`search_name`, 'like', sql`${contains} escape '\\'`),
+      ]),
+    )
+    .orderBy(sql`case when username = ${q} then 0 when username like ${prefix} escape '\\' then 1 else 2 end`)
+    .orderBy('username')
+    .limit(limit)
+    .execute();
+}
+
+export async function updateUser(
+  db: Db,
+  id: string,
+  changes: Partial<Pick<UsersTable, 'display_name' | 'search_name' | 'status_text' | 'avatar_url' | 'last_seen_at'>>,
+): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
+export async function lastSeenOf(db: Db, ids: readonly string[]): Promise<Map<string, number | null>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'last_seen_at']).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((r) => [r.id, r.last_seen_at]));
+}

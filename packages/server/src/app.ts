@@ -1,0 +1,162 @@
+import { buildOpenApiDocument } from '@parley/protocol';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { registerAccountRoutes } from './accounts/accounts.routes.js';
+import { AccountsService } from './accounts/accounts.service.js';
+import { Authenticator } from './accounts/authenticator.js';
+import { PasswordHasher } from './accounts/passwords.js';
+import { deleteExpiredSessions } from './accounts/sessions.repository.js';
+import type { Config } from './config/config.js';
+import { registerConversationRoutes } from './conversations/conversations.routes.js';
+import { ConversationsService } from './conversations/conversations.service.js';
+import { openDatabase, type Database } from './db/database.js';
+import { InProcessBus, type EventBus } from './events/bus.js';
+import { EventLog } from './events/event-log.js';
+import { Writer } from './events/writer.js';
+import { Api } from './http/api.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { createRateLimits } from './http/rate-limit.js';
+import { registerMessageRoutes } from './messages/messages.routes.js';
+import { MessagesService } from './messages/messages.service.js';
+import { SendPipeline } from './messages/send-pipeline.js';
+import { registerHealthRoutes } from './observability/health.js';
+import { Metrics } from './observability/metrics.js';
+import { registerReceiptRoutes } from './receipts/receipts.routes.js';
+import { ReceiptsService } from './receipts/receipts.service.js';
+import { Dispatcher } from './realtime/dispatcher.js';
+import { FrameHandler } from './realtime/frame-handler.js';
+import { Gateway } from './realtime/gateway.js';
+import { PresenceTracker } from './realtime/presence.js';
+import { registerPresenceRoutes } from './realtime/presence.routes.js';
+import { VERSION } from './version.js';
+
+export interface StartOptions {
+  config: Config;
+  logger?: Logger;
+  /** Check every HTTP response against its protocol schema (tests). */
+  validateResponses?: boolean;
+}
+
+export interface ParleyServer {
+  readonly url: string;
+  readonly port: number;
+  readonly config: Config;
+  readonly database: Database;
+  readonly http: FastifyInstance;
+  readonly logger: Logger;
+  /** Graceful: stop accepting, finish in-flight commits, close sockets with a "reconnect" frame. */
+  close(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+
+/** Builds and starts one server node: storage, features, HTTP API and WebSocket gateway. */
+export async function startServer(options: StartOptions): Promise<ParleyServer> {
+  const { config } = options;
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'parley' } });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, logger });
+  const { db } = database;
+  const metrics = new Metrics(config.metrics);
+  const log = new EventLog(db);
+  const bus: EventBus = new InProcessBus();
+  const writer = new Writer(db, log, bus);
+  const dispatcher = new Dispatcher(log, (await log.head()).pos, metrics, logger);
+  bus.subscribe({ durable: (events) => dispatcher.receive(events), ephemeral: (message) => dispatcher.ephemeral(message) });
+
+  const limits = createRateLimits(config.rate);
+  const authenticator = new Authenticator(db);
+  const onBackgroundError = (err: unknown) => logger.error({ err }, 'background task failed');
+  const accounts = new AccountsService(db, new PasswordHasher(config.argon2), bus, config.sessionTtlDays * 24 * HOUR);
+  const conversations = new ConversationsService(db, writer, config);
+  const pipeline = new SendPipeline(writer, config.groupCommitMax, {
+    batchCommitted: (size, created) => {
+      metrics.batchSize.observe(size);
+      metrics.messages.inc(created);
+    },
+    delivered: (latencyMs) => metrics.sendLatency.observe(latencyMs / 1000),
+  });
+  const messages = new MessagesService(db, writer, pipeline);
+  const receipts = new ReceiptsService(db, writer, onBackgroundError);
+  const presence = new PresenceTracker(db, bus, config.presenceGraceMs, onBackgroundError);
+
+  const http = Fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+  installErrorHandling(http);
+  http.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+  const api = new Api(http, authenticator, limits, options.validateResponses ?? false);
+  registerAccountRoutes(api, accounts);
+  registerConversationRoutes(api, conversations);
+  registerMessageRoutes(api, messages, limits);
+  registerReceiptRoutes(api, receipts);
+  registerPresenceRoutes(api, presence);
+  const openApi = buildOpenApiDocument({ version: VERSION });
+  http.get('/api/v1/openapi.json', async () => openApi);
+
+  const frames: FrameHandler = new FrameHandler({
+    log,
+    bus,
+    dispatcher,
+    presence,
+    messages,
+    receipts,
+    limits,
+    metrics,
+    logger,
+    maxFrameBytes: config.ws.maxFrameBytes,
+    accepting: (): boolean => gateway.isAccepting,
+  });
+  const gateway: Gateway = new Gateway(
+    { ...config.ws, allowedOrigins: config.allowedOrigins, publicUrl: config.publicUrl, trustProxy: config.trustProxy },
+    db,
+    authenticator,
+    dispatcher,
+    frames,
+    presence,
+    metrics,
+    logger,
+  );
+  registerHealthRoutes(http, { database, metrics, enabled: config.metrics, ready: () => gateway.isAccepting });
+  gateway.attach(http.server);
+
+  await http.listen({ port: config.port, host: config.host });
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+
+  const timers = [
+    setInterval(() => Object.values(limits).forEach((l) => l.sweep()), 60_000),
+    setInterval(() => {
+      log.prune(Date.now() - config.eventRetentionHours * HOUR).catch(onBackgroundError);
+      deleteExpiredSessions(db, Date.now()).catch(onBackgroundError);
+    }, HOUR),
+  ];
+  timers.forEach((t) => t.unref());
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      timers.forEach(clearInterval);
+      gateway.stopAccepting();
+      const grace = new Promise<void>((r) => setTimeout(r, config.shutdownGraceMs).unref());
+      // Sends already received are committed and acknowledged before sockets close.
+      await Promise.race([Promise.all([pipeline.drain(), receipts.flush(), writer.drain()]), grace]);
+      gateway.closeAll('server shutting down', 1_000);
+      await Promise.race([http.close(), grace]);
+      gateway.close();
+      dispatcher.close();
+      await presence.flush();
+      await bus.close();
+      await database.close();
+      logger.info('stopped');
+    })());
+
+  logger.info({ url, database: database.dialect, location: database.location }, 'parley listening');
+  return { url, port, config, database, http, logger, close };
+}

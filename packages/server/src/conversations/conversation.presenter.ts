@@ -1,0 +1,34 @@
+import type { Conversation, Member } from '@parley/protocol';
+import type { ConversationRow, MemberRow } from '../db/schema.js';
+import { iso, isoOrNull } from '../lib/time.js';
+
+export function dmKey(a: string, b: string): string {
+  return a < b ? `${a}:${b}` : `${b}:${a}`;
+}
+
+export function presentConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    name: row.name,
+    topic: row.topic,
+    createdBy: row.created_by,
+    createdAt: iso(row.created_at),
+    memberCount: row.member_count,
+    lastSeq: row.last_seq,
+    lastMessageAt: isoOrNull(row.last_message_at),
+    dmUserIds: row.dm_key ? row.dm_key.split(':') : [],
+  };
+}
+
+export function presentMember(row: MemberRow): Member {
+  return {
+    userId: row.user_id,
+    role: row.role,
+    joinedAt: iso(row.joined_at),
+    readSeq: row.read_seq,
+    // Reading a message implies it reached a device.
+    deliveredSeq: Math.max(row.delivered_seq, row.read_seq),
+  };
+}

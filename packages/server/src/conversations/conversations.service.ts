@@ -1,0 +1,357 @@
+import type {
+  ChannelList,
+  ConversationDetail,
+  ConversationSummary,
+  Member,
+  MemberWithUser,
+  UpdateConversationBody,
+} from '@parley/protocol';
+import type { CreateConversationBody } from '@parley/protocol';
+import type { z } from 'zod';
+import type { Kysely, Transaction } from 'kysely';
+import { presentUser } from '../accounts/user.presenter.js';
+import { findUsersByIds } from '../accounts/users.repository.js';
+import { isUniqueViolation } from '../db/errors.js';
+import type { ConversationRow, DB, MemberRow } from '../db/schema.js';
+import type { Emit, Writer } from '../events/writer.js';
+import { ApiError, badRequest, forbidden, notFound } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { presentMessage } from '../messages/message.presenter.js';
+import { requireMember, requireRole, type Membership } from './access.js';
+import { dmKey, presentConversation, presentMember } from './conversation.presenter.js';
+import * as repo from './conversations.repository.js';
+
+type CreateInput = z.output<typeof CreateConversationBody>;
+
+const UNREAD_CAP = 10_000;
+
+export interface ConversationLimits {
+  maxGroupMembers: number;
+  maxChannelMembers: number;
+}
+
+export class ConversationsService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly writer: Writer,
+    private readonly limits: ConversationLimits,
+  ) {}
+
+  /** Creates a conversation; for a DM that exists already, returns it with `created: false`. */
+  async create(userId: string, input: CreateInput): Promise<{ detail: ConversationDetail; created: boolean }> {
+    switch (input.kind) {
+      case 'dm':
+        return this.createDm(userId, input.userId);
+      case 'group':
+        return { detail: await this.createGroup(userId, input.title, input.memberIds), created: true };
+      case 'channel':
+        return { detail: await this.createChannel(userId, input.name, input.topic ?? null), created: true };
+    }
+  }
+
+  private async createDm(userId: string, peerId: string): Promise<{ detail: ConversationDetail; created: boolean }> {
+    const key = dmKey(userId, peerId);
+    const existing = await repo.findConversationByDmKey(this.db, key);
+    if (existing) return { detail: await this.detail(existing.id, userId), created: false };
+    await this.requireUsersExist([peerId]);
+    try {
+      const id = await this.insertWithMembers(
+        { kind: 'dm', title: null, name: null, topic: null, dm_key: key },
+        userId,
+        [...new Set([userId, peerId])].map((u) => ({ userId: u, role: 'member' as const })),
+      );
+      return { detail: await this.detail(id, userId), created: true };
+    } catch (err) {
+      // Both people started the DM at once: the other request won, which is the same outcome.
+      if (!isUniqueViolation(err)) throw err;
+      const winner = await repo.findConversationByDmKey(this.db, key);
+      if (!winner) throw err;
+      return { detail: await this.detail(winner.id, userId), created: false };
+    }
+  }
+
+  private async createGroup(userId: string, title: string, memberIds: readonly string[]): Promise<ConversationDetail> {
+    const others = [...new Set(memberIds)].filter((id) => id !== userId);
+    if (others.length + 1 > this.limits.maxGroupMembers) {
+      throw badRequest(`A group has at most ${this.limits.maxGroupMembers} members`);
+    }
+    await this.requireUsersExist(others);
+    const id = await this.insertWithMembers({ kind: 'group', title, name: null, topic: null, dm_key: null }, userId, [
+      { userId, role: 'owner' },
+      ...others.map((u) => ({ userId: u, role: 'member' as const })),
+    ]);
+    return this.detail(id, userId);
+  }
+
+  private async createChannel(userId: string, name: string, topic: string | null): Promise<ConversationDetail> {
+    try {
+      const id = await this.insertWithMembers({ kind: 'channel', title: null, name, topic, dm_key: null }, userId, [
+        { userId, role: 'owner' },
+      ]);
+      return this.detail(id, userId);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ApiError('channel_name_taken', `A channel named "${name}" exists already`);
+      throw err;
+    }
+  }
+
+  private async insertWithMembers(
+    fields: Pick<ConversationRow, 'kind' | 'title' | 'name' | 'topic' | 'dm_key'>,
+    createdBy: string,
+    members: { userId: string; role: MemberRow['role'] }[],
+  ): Promise<string> {
+    const now = Date.now();
+    const id = newId(now);
+    const row: ConversationRow = {
+      id,
+      ...fields,
+      created_by: createdBy,
+      created_at: now,
+      member_count: members.length,
+      last_seq: 0,
+      last_message_at: null,
+    };
+    await this.writer.write(async (tx, emit) => {
+      await repo.insertConversation(tx, row);
+      await repo.insertMembers(
+        tx,
+        members.map((m) => ({ conversation_id: id, user_id: m.userId, role: m.role, joined_at: now, read_seq: 0, delivered_seq: 0 })),
+      );
+      emit({
+        type: 'conversation.created',
+        conversationId: id,
+        payload: { conversation: presentConversation(row) },
+        addedUserIds: members.map((m) => m.userId),
+      });
+    });
+    return id;
+  }
+
+  private async requireUsersExist(ids: readonly string[]): Promise<void> {
+    const found = new Set((await findUsersByIds(this.db, ids)).map((u) => u.id));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      throw new ApiError('validation_failed', `Unknown user: ${missing.join(', ')}`, missing.map((id) => ({ path: 'userId', message: `no user ${id}` })));
+    }
+  }
+
+  async detail(conversationId: string, userId: string): Promise<ConversationDetail> {
+    const m = await requireMember(this.db, conversationId, userId);
+    return { conversation: presentConversation(m.conversation), membership: presentMember(m.member) };
+  }
+
+  /** A member sees their conversation; anyone sees a public channel (without membership). */
+  async view(conversationId: string, userId: string): Promise<{ conversation: ConversationDetail['conversation']; membership: Member | null }> {
+    const conversation = await repo.findConversation(this.db, conversationId);
+    if (!conversation) throw notFound('Conversation');
+    const member = await repo.findMember(this.db, conversationId, userId);
+    if (!member && conversation.kind !== 'channel') throw notFound('Conversation');
+    return { conversation: presentConversation(conversation), membership: member ? presentMember(member) : null };
+  }
+
+  async list(userId: string): Promise<ConversationSummary[]> {
+    const memberships = await repo.listMemberships(this.db, userId);
+    const lastKeys = memberships.filter((m) => m.conversation.last_seq > 0);
+    const lastMessages = lastKeys.length
+      ? await this.db
+          .selectFrom('messages')
+          .selectAll()
+          .where((eb) =>
+            eb(
+              eb.refTuple('conversation_id', 'seq'),
+              'in',
+              lastKeys.map((m) => eb.tuple(m.conversation.id, m.conversation.last_seq)),
+            ),
+          )
+          .execute()
+      : [];
+    const lastByConversation = new Map(lastMessages.map((m) => [m.conversation_id, m]));
+    const peerIds = memberships.flatMap((m) => {
+      const ids = m.conversation.dm_key?.split(':') ?? [];
+      return ids.length ? [ids.find((id) => id !== userId) ?? userId] : [];
+    });
+    const peers = new Map((await findUsersByIds(this.db, [...new Set(peerIds)])).map((u) => [u.id, presentUser(u)]));
+    return Promise.all(
+      memberships.map(async ({ conversation, member }) => {
+        const hasUnread = conversation.last_seq > member.read_seq;
+        const [unreadCount, mentionCount] = hasUnread
+          ? await Promise.all([
+              repo.countUnread(this.db, conversation.id, userId, member.read_seq, UNREAD_CAP),
+              repo.countMentions(this.db, conversation.id, userId, member.read_seq),
+            ])
+          : [0, 0];
+        const last = lastByConversation.get(conversation.id);
+        const dmIds = conversation.dm_key?.split(':') ?? [];
+        const peerId = dmIds.length ? (dmIds.find((id) => id !== userId) ?? userId) : null;
+        return {
+          conversation: presentConversation(conversation),
+          membership: presentMember(member),
+          unreadCount,
+          mentionCount,
+          lastMessage: last ? presentMessage(last) : null,
+          peer: peerId ? (peers.get(peerId) ?? null) : null,
+        };
+      }),
+    );
+  }
+
+  async update(conversationId: string, userId: string, changes: UpdateConversationBody): Promise<ConversationDetail> {
+    await this.writer.write(async (tx, emit) => {
+      const m = await requireMember(tx, conversationId, userId);
+      if (m.conversation.kind === 'dm') throw badRequest('A direct message has no title or topic');
+      if (changes.title !== undefined && m.conversation.kind !== 'group') throw badRequest('Only groups have a title');
+      requireRole(m, ['owner', 'admin'], 'change the title or topic');
+      const row = await repo.updateConversationRow(tx, conversationId, {
+        ...(changes.title !== undefined ? { title: changes.title } : {}),
+        ...(changes.topic !== undefined ? { topic: changes.topic || null } : {}),
+      });
+      emit({ type: 'conversation.updated', conversationId, payload: { conversation: presentConversation(row) } });
+    });
+    return this.detail(conversationId, userId);
+  }
+
+  async browseChannels(userId: string, query: string | undefined, limit: number): Promise<ChannelList> {
+    const rows = await repo.searchChannels(this.db, query, limit);
+    const memberOf = new Set(
+      rows.length
+        ? (
+            await this.db
+              .selectFrom('members')
+              .select('conversation_id')
+              .where('user_id', '=', userId)
+              .where(
+                'conversation_id',
+                'in',
+                rows.map((r) => r.id),
+              )
+              .execute()
+          ).map((r) => r.conversation_id)
+        : [],
+    );
+    return { channels: rows.map((r) => ({ conversation: presentConversation(r), joined: memberOf.has(r.id) })) };
+  }
+
+  async join(conversationId: string, userId: string): Promise<ConversationDetail> {
+    await this.writer.write(async (tx, emit) => {
+      const conversation = await repo.findConversation(tx, conversationId);
+      if (!conversation) throw notFound('Conversation');
+      const already = await repo.findMember(tx, conversationId, userId);
+      if (already) return;
+      if (conversation.kind !== 'channel') throw notFound('Conversation');
+      await this.addMembersTx(tx, emit, conversation, userId, [userId]);
+    });
+    return this.detail(conversationId, userId);
+  }
+
+  async addMembers(conversationId: string, userId: string, userIds: readonly string[]): Promise<MemberWithUser[]> {
+    await this.requireUsersExist([...new Set(userIds)]);
+    return this.writer.write(async (tx, emit) => {
+      const m = await requireMember(tx, conversationId, userId);
+      if (m.conversation.kind === 'dm') throw badRequest('A direct message has exactly two people; start a group instead');
+      if (m.conversation.kind === 'group') requireRole(m, ['owner', 'admin'], 'add members');
+      return this.addMembersTx(tx, emit, m.conversation, userId, userIds);
+    });
+  }
+
+  private async addMembersTx(
+    tx: Transaction<DB>,
+    emit: Emit,
+    conversation: ConversationRow,
+    by: string,
+    userIds: readonly string[],
+  ): Promise<MemberWithUser[]> {
+    const existing = await repo.existingMemberIds(tx, conversation.id, userIds);
+    const added = [...new Set(userIds)].filter((id) => !existing.has(id));
+    if (added.length === 0) return [];
+    const max = conversation.kind === 'group' ? this.limits.maxGroupMembers : this.limits.maxChannelMembers;
+    const now = Date.now();
+    const rows: MemberRow[] = added.map((u) => ({
+      conversation_id: conversation.id,
+      user_id: u,
+      role: 'member',
+      joined_at: now,
+      read_seq: 0,
+      delivered_seq: 0,
+    }));
+    await repo.insertMembers(tx, rows);
+    const updated = await repo.adjustMemberCount(tx, conversation.id, added.length);
+    if (updated.member_count > max) throw badRequest(`A ${conversation.kind} has at most ${max} members`);
+    const users = new Map((await findUsersByIds(tx, added)).map((u) => [u.id, presentUser(u)]));
+    const presented = presentConversation(updated);
+    return rows.map((row) => {
+      const member = { ...presentMember(row), user: users.get(row.user_id)! };
+      emit({
+        type: 'member.added',
+        conversationId: conversation.id,
+        payload: { conversationId: conversation.id, member, by, conversation: presented },
+        addedUserIds: [row.user_id],
+      });
+      return member;
+    });
+  }
+
+  async leave(conversationId: string, userId: string): Promise<void> {
+    await this.writer.write(async (tx, emit) => {
+      const m = await requireMember(tx, conversationId, userId);
+      if (m.conversation.kind === 'dm') throw badRequest('You cannot leave a direct message');
+      if (m.member.role === 'owner') {
+        const successor = await repo.successorOf(tx, conversationId, userId);
+        if (successor) {
+          const promoted = await repo.updateMemberRole(tx, conversationId, successor.user_id, 'owner');
+          emit({ type: 'member.updated', conversationId, payload: { conversationId, member: presentMember(promoted), by: userId } });
+        }
+      }
+      await this.removeTx(tx, emit, m, userId, userId, 'left');
+    });
+  }
+
+  async removeMember(conversationId: string, userId: string, targetId: string): Promise<void> {
+    if (targetId === userId) return this.leave(conversationId, userId);
+    await this.writer.write(async (tx, emit) => {
+      const m = await requireMember(tx, conversationId, userId);
+      if (m.conversation.kind === 'dm') throw badRequest('Nobody can be removed from a direct message');
+      requireRole(m, ['owner', 'admin'], 'remove members');
+      const target = await repo.findMember(tx, conversationId, targetId);
+      if (!target) throw notFound('Member');
+      if (target.role === 'owner') throw forbidden('The owner cannot be removed');
+      if (target.role === 'admin' && m.member.role !== 'owner') throw forbidden('Only the owner can remove an admin');
+      await this.removeTx(tx, emit, m, targetId, userId, 'removed');
+    });
+  }
+
+  private async removeTx(tx: Transaction<DB>, emit: Emit, m: Membership, targetId: string, by: string, reason: 'left' | 'removed') {
+    await repo.deleteMember(tx, m.conversation.id, targetId);
+    const updated = await repo.adjustMemberCount(tx, m.conversation.id, -1);
+    emit({
+      type: 'member.removed',
+      conversationId: m.conversation.id,
+      payload: { conversationId: m.conversation.id, userId: targetId, by, reason, conversation: presentConversation(updated) },
+      removedUserId: targetId,
+    });
+  }
+
+  async updateRole(conversationId: string, userId: string, targetId: string, role: 'admin' | 'member'): Promise<Member> {
+    return this.writer.write(async (tx, emit) => {
+      const m = await requireMember(tx, conversationId, userId);
+      if (m.conversation.kind === 'dm') throw badRequest('A direct message has no roles');
+      requireRole(m, ['owner'], 'change roles');
+      const target = await repo.findMember(tx, conversationId, targetId);
+      if (!target) throw notFound('Member');
+      if (target.role === 'owner') throw badRequest('The owner keeps the owner role; ownership passes when the owner leaves');
+      const row = await repo.updateMemberRole(tx, conversationId, targetId, role);
+      const member = presentMember(row);
+      if (target.role !== role) emit({ type: 'member.updated', conversationId, payload: { conversationId, member, by: userId } });
+      return member;
+    });
+  }
+
+  async members(conversationId: string, userId: string): Promise<MemberWithUser[]> {
+    await requireMember(this.db, conversationId, userId);
+    const rows = await repo.listMemberRows(this.db, conversationId);
+    const users = new Map((await findUsersByIds(this.db, rows.map((r) => r.user_id))).map((u) => [u.id, presentUser(u)]));
+    return rows.flatMap((r) => {
+      const user = users.get(r.user_id);
+      return user ? [{ ...presentMember(r), user }] : [];
+    });
+  }
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import { core } from './20261125000000_core.js';
+
+/** Every migration, by timestamped name; applied in name order on start. */
+export const migrations: Record<string, Migration> = {
+  '20261125000000_core': core,
+};

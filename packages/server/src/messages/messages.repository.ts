@@ -1,0 +1,84 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, MessageRow, NewMessageRow } from '../db/schema.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+const CHUNK = 200;
+
+export async function insertMessages(db: Db, rows: NewMessageRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('messages').values(rows.slice(i, i + CHUNK)).execute();
+}
+
+export async function insertMentions(db: Db, rows: { message_id: string; conversation_id: string; seq: number; user_id: string }[]) {
+  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('mentions').values(rows.slice(i, i + CHUNK)).execute();
+}
+
+export function findMessage(db: Db, conversationId: string, messageId: string): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', messageId)
+    .where('conversation_id', '=', conversationId)
+    .executeTakeFirst();
+}
+
+export async function findMessagesByIds(db: Db, ids: readonly string[]): Promise<MessageRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('messages').selectAll().where('id', 'in', [...ids]).execute();
+}
+
+export async function findByClientIds(db: Db, keys: readonly { senderId: string; clientId: string }[]): Promise<MessageRow[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where((eb) => eb(eb.refTuple('sender_id', 'client_id'), 'in', keys.map((k) => eb.tuple(k.senderId, k.clientId))))
+    .execute();
+}
+
+export interface PageOptions {
+  before?: number | undefined;
+  after?: number | undefined;
+  limit: number;
+  thread?: string | undefined;
+  topLevel?: boolean | undefined;
+}
+
+/** One page of history in ascending seq, and whether more lie beyond it. */
+export async function pageMessages(db: Db, conversationId: string, o: PageOptions): Promise<{ rows: MessageRow[]; hasMore: boolean }> {
+  let q = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+  if (o.thread) q = q.where('reply_to', '=', o.thread);
+  else if (o.topLevel) q = q.where('reply_to', 'is', null);
+  const forward = o.after !== undefined;
+  if (o.before !== undefined) q = q.where('seq', '<', o.before);
+  if (o.after !== undefined) q = q.where('seq', '>', o.after);
+  const rows = await q
+    .orderBy('seq', forward ? 'asc' : 'desc')
+    .limit(o.limit + 1)
+    .execute();
+  const hasMore = rows.length > o.limit;
+  const page = rows.slice(0, o.limit);
+  return { rows: forward ? page : page.reverse(), hasMore };
+}
+
+export function updateMessage(db: Db, id: string, changes: Partial<Omit<MessageRow, 'id'>>): Promise<MessageRow> {
+  return db.updateTable('messages').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function deleteMentionsOf(db: Db, messageId: string): Promise<void> {
+  await db.deleteFrom('mentions').where('message_id', '=', messageId).execute();
+}
+
+export async function deleteReactionsOf(db: Db, messageId: string): Promise<void> {
+  await db.deleteFrom('reactions').where('message_id', '=', messageId).execute();
+}
+
+export function reactionsOf(db: Db, messageId: string) {
+  return db
+    .selectFrom('reactions')
+    .select(['emoji', 'user_id', 'created_at'])
+    .where('message_id', '=', messageId)
+    .orderBy('created_at')
+    .orderBy('user_id')
+    .execute();
+}

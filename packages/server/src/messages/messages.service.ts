@@ -1,0 +1,134 @@
+import type { Message, MessagePage, ReactResult, ReactionSummary } from '@parley/protocol';
+import type { Kysely } from 'kysely';
+import { requireMember } from '../conversations/access.js';
+import type { DB, MessageRow } from '../db/schema.js';
+import type { Writer } from '../events/writer.js';
+import { conflict, forbidden, notFound } from '../lib/errors.js';
+import { presentMessage } from './message.presenter.js';
+import { resolveMentions } from './mention-resolver.js';
+import * as repo from './messages.repository.js';
+import type { SendPipeline, SendRequest, SendResult } from './send-pipeline.js';
+
+/** Listed reactors per emoji; `count` stays exact beyond it. */
+const REACTORS_LISTED = 100;
+/** Distinct emoji on one message. */
+const MAX_DISTINCT_REACTIONS = 50;
+
+export class MessagesService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly writer: Writer,
+    private readonly pipeline: SendPipeline,
+  ) {}
+
+  send(request: SendRequest): Promise<SendResult> {
+    return this.pipeline.send(request);
+  }
+
+  async history(
+    conversationId: string,
+    userId: string,
+    query: { before?: number | undefined; after?: number | undefined; limit: number; thread?: string | undefined; topLevel?: boolean | undefined },
+  ): Promise<MessagePage> {
+    await requireMember(this.db, conversationId, userId);
+    const { rows, hasMore } = await repo.pageMessages(this.db, conversationId, query);
+    return { messages: rows.map(presentMessage), hasMore };
+  }
+
+  async get(conversationId: string, messageId: string, userId: string): Promise<Message> {
+    await requireMember(this.db, conversationId, userId);
+    const row = await repo.findMessage(this.db, conversationId, messageId);
+    if (!row) throw notFound('Message');
+    return presentMessage(row);
+  }
+
+  async edit(conversationId: string, messageId: string, userId: string, text: string): Promise<Message> {
+    return this.writer.write(async (tx, emit) => {
+      await requireMember(tx, conversationId, userId);
+      const row = await this.requireMessage(tx, conversationId, messageId);
+      if (row.sender_id !== userId) throw forbidden('You can only edit your own messages');
+      if (row.deleted_at !== null) throw conflict('A deleted message cannot be edited');
+      const [mentions] = await resolveMentions(tx, [{ conversationId, text }]);
+      await repo.deleteMentionsOf(tx, messageId);
+      await repo.insertMentions(tx, mentions!.userIds.map((u) => ({ message_id: messageId, conversation_id: conversationId, seq: row.seq, user_id: u })));
+      const updated = await repo.updateMessage(tx, messageId, {
+        text,
+        edited_at: Date.now(),
+        mentions: JSON.stringify(mentions!.userIds),
+        mentions_channel: mentions!.channel ? 1 : 0,
+      });
+      const message = presentMessage(updated);
+      emit({ type: 'message.updated', conversationId, payload: { conversationId, message } });
+      return message;
+    });
+  }
+
+  /** The author deletes their message; owners and admins of groups and channels may delete any. */
+  async delete(conversationId: string, messageId: string, userId: string): Promise<Message> {
+    return this.writer.write(async (tx, emit) => {
+      const m = await requireMember(tx, conversationId, userId);
+      const row = await this.requireMessage(tx, conversationId, messageId);
+      const moderator = m.conversation.kind !== 'dm' && (m.member.role === 'owner' || m.member.role === 'admin');
+      if (row.sender_id !== userId && !moderator) throw forbidden('You can only delete your own messages');
+      if (row.deleted_at !== null) return presentMessage(row);
+      await repo.deleteMentionsOf(tx, messageId);
+      await repo.deleteReactionsOf(tx, messageId);
+      const tombstone = await repo.updateMessage(tx, messageId, {
+        text: '',
+        deleted_at: Date.now(),
+        mentions: '[]',
+        mentions_channel: 0,
+        reactions: '[]',
+      });
+      const message = presentMessage(tombstone);
+      emit({ type: 'message.deleted', conversationId, payload: { conversationId, message } });
+      return message;
+    });
+  }
+
+  /** Adds the caller's reaction with this emoji, or removes it if they had it. */
+  async toggleReaction(conversationId: string, messageId: string, userId: string, emoji: string): Promise<ReactResult> {
+    return this.writer.write(async (tx, emit) => {
+      await requireMember(tx, conversationId, userId);
+      const row = await this.requireMessage(tx, conversationId, messageId);
+      if (row.deleted_at !== null) throw conflict('A deleted message cannot be reacted to');
+      const removed = await tx
+        .deleteFrom('reactions')
+        .where('message_id', '=', messageId)
+        .where('user_id', '=', userId)
+        .where('emoji', '=', emoji)
+        .executeTakeFirst();
+      const added = Number(removed.numDeletedRows) === 0;
+      if (added) {
+        await tx.insertInto('reactions').values({ message_id: messageId, user_id: userId, emoji, created_at: Date.now() }).execute();
+      }
+      const summary = summarise(await repo.reactionsOf(tx, messageId));
+      if (added && summary.length > MAX_DISTINCT_REACTIONS) throw conflict(`A message can have at most ${MAX_DISTINCT_REACTIONS} different reactions`);
+      const updated = await repo.updateMessage(tx, messageId, { reactions: JSON.stringify(summary) });
+      const count = summary.find((s) => s.emoji === emoji)?.count ?? 0;
+      emit({
+        type: added ? 'reaction.added' : 'reaction.removed',
+        conversationId,
+        payload: { conversationId, messageId, userId, emoji, count },
+      });
+      return { added, message: presentMessage(updated) };
+    });
+  }
+
+  private async requireMessage(db: Kysely<DB>, conversationId: string, messageId: string): Promise<MessageRow> {
+    const row = await repo.findMessage(db, conversationId, messageId);
+    if (!row) throw notFound('Message');
+    return row;
+  }
+}
+
+function summarise(rows: { emoji: string; user_id: string }[]): ReactionSummary[] {
+  const byEmoji = new Map<string, ReactionSummary>();
+  for (const r of rows) {
+    const s = byEmoji.get(r.emoji) ?? { emoji: r.emoji, count: 0, userIds: [] };
+    s.count++;
+    if (s.userIds.length < REACTORS_LISTED) s.userIds.push(r.user_id);
+    byEmoji.set(r.emoji, s);
+  }
+  return [...byEmoji.values()];
+}
