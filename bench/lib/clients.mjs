@@ -5,11 +5,11 @@ import { mapConcurrent } from './http.mjs';
 
 const PASSWORD = 'bench-password';
 
-/** Registers `count` users named <prefix>0, <prefix>1, ...; returns [{ id, username, token }]. */
+/** Registers `count` users named <prefix>00000, <prefix>00001, ...; returns [{ id, username, token }]. */
 export async function registerUsers(http, count, { prefix = 'u', concurrency = 32 } = {}) {
   const indexes = Array.from({ length: count }, (_, i) => i);
   return mapConcurrent(indexes, concurrency, async (i) => {
-    const username = `${prefix}${i}`;
+    const username = `${prefix}${String(i).padStart(5, '0')}`; // 3 characters at least
     const res = await http.json('POST', '/api/v1/auth/register', { body: { username, password: PASSWORD }, expect: [201] });
     return { id: res.user.id, username, token: res.token };
   });
@@ -27,7 +27,7 @@ export async function createGroups(http, memberLists, { concurrency = 8 } = {}) 
       body: { kind: 'group', title: `bench group ${i}`, memberIds: others.map((u) => u.id) },
       expect: [201],
     });
-    return { id: res.id, members };
+    return { id: res.conversation.id, members };
   });
 }
 
@@ -35,7 +35,7 @@ export async function createGroups(http, memberLists, { concurrency = 8 } = {}) 
 export async function createDms(http, pairs, { concurrency = 16 } = {}) {
   return mapConcurrent(pairs, concurrency, async ([a, b]) => {
     const res = await http.json('POST', '/api/v1/conversations', { token: a.token, body: { kind: 'dm', userId: b.id }, expect: [200, 201] });
-    return { id: res.id, members: [a, b] };
+    return { id: res.conversation.id, members: [a, b] };
   });
 }
 

@@ -53,6 +53,20 @@ export function affinityOf(pid) {
   }
 }
 
+/**
+ * Machine-wide CPU time so far, in seconds summed over cores: busy (user, nice, system) and steal
+ * (time the hypervisor gave to someone else). Used to detect other work competing for the cores.
+ */
+export function readMachineCpu() {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const [user, nice, system, , , , , steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return { busySeconds: (user + nice + system) / ticksPerSecond(), stealSeconds: steal / ticksPerSecond() };
+  } catch {
+    return null;
+  }
+}
+
 /** Measures CPU use of the server (from /proc) and of this process (process.cpuUsage) over a window. */
 export class CpuWindow {
   constructor(serverPid) {
@@ -61,6 +75,7 @@ export class CpuWindow {
     this.startServer = readProcess(serverPid);
     this.startSelf = process.cpuUsage();
     this.startElu = performance.eventLoopUtilization();
+    this.startMachine = readMachineCpu();
   }
 
   /** CPU as a percentage of one core, for the server and for the generator, since construction. */
@@ -69,10 +84,25 @@ export class CpuWindow {
     const server = readProcess(this.serverPid);
     const self = process.cpuUsage(this.startSelf);
     const elu = performance.eventLoopUtilization(this.startElu);
+    const machine = readMachineCpu();
+    const serverCpuPct = server && this.startServer ? (100 * (server.cpuSeconds - this.startServer.cpuSeconds)) / wallSeconds : null;
+    const generatorCpuPct = (100 * (self.user + self.system)) / 1e6 / wallSeconds;
+    let otherCpuPct = null;
+    let stealPct = null;
+    if (machine && this.startMachine && serverCpuPct !== null) {
+      const busyPct = (100 * (machine.busySeconds - this.startMachine.busySeconds)) / wallSeconds;
+      // What neither the server nor the generator used: other processes on the machine (tests,
+      // builds...) that compete for the two cores and make the figures unreliable. Approximate:
+      // tick-based accounting, and a few % of kernel work for loopback traffic lands here too.
+      otherCpuPct = Math.max(0, busyPct - serverCpuPct - generatorCpuPct);
+      stealPct = (100 * (machine.stealSeconds - this.startMachine.stealSeconds)) / wallSeconds;
+    }
     return {
       wallSeconds,
-      serverCpuPct: server && this.startServer ? (100 * (server.cpuSeconds - this.startServer.cpuSeconds)) / wallSeconds : null,
-      generatorCpuPct: (100 * (self.user + self.system)) / 1e6 / wallSeconds,
+      serverCpuPct,
+      generatorCpuPct,
+      otherCpuPct,
+      stealPct,
       // Share of the time the generator's event loop was busy: near 100% would mean it cannot keep up.
       generatorEventLoopPct: 100 * elu.utilization,
       serverRssBytes: server?.rssBytes ?? null,

@@ -43,14 +43,14 @@ function freePort() {
 const LOG_TAIL = 40;
 
 /**
- * Spawns `taskset -c <cpu> node packages/server/dist/main.js` (taskset execs node, so the pid is
- * the server's) and waits until GET /readyz answers 200.
+ * Spawns `taskset -c <cpu> node [nodeArgs] packages/server/dist/main.js` (taskset execs node, so
+ * the pid is the server's) and waits until GET /readyz answers 200.
  */
-export async function startServer({ cpu = 0, env = {}, readyTimeoutMs = 30_000 } = {}) {
+export async function startServer({ cpu = 0, env = {}, nodeArgs = [], readyTimeoutMs = 30_000 } = {}) {
   if (!fs.existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run \`npx tsc -b\` (npm run bench builds first)`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   const port = await freePort();
-  const child = spawn('taskset', ['-c', String(cpu), process.execPath, SERVER_MAIN], {
+  const child = spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeArgs, SERVER_MAIN], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...BENCH_SERVER_ENV, ...env, PARLEY_PORT: String(port), PARLEY_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { Id, Timestamp, displayText } from './common.js';
 import { limits } from './limits.js';
 
+/** Words that mention everyone (@channel) cannot be usernames. */
+export const RESERVED_USERNAMES: ReadonlySet<string> = new Set(['channel', 'here', 'everyone']);
+
 export const usernamePattern = /^[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?$/;
 
 /** Usernames are case-insensitive and stored lower-case. */
@@ -11,7 +14,8 @@ export const Username = z
   .toLowerCase()
   .min(limits.usernameMinLength)
   .max(limits.usernameMaxLength)
-  .regex(usernamePattern, 'letters, digits, _ . - (starting and ending with a letter, digit or _)');
+  .regex(usernamePattern, 'letters, digits, _ . - (starting and ending with a letter, digit or _)')
+  .refine((u) => !RESERVED_USERNAMES.has(u), 'this name is reserved');
 
 export const Password = z.string().min(limits.passwordMinLength).max(limits.passwordMaxLength);
 

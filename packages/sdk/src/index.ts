@@ -1,5 +1,6 @@
 export { ParleyClient, newClientId, type ClientEvents, type ParleyClientOptions, type SendOptions } from './client.js';
 export { ParleyError, type ClientErrorCode } from './errors.js';
 export type { ConnectionState, SocketFactory, WebSocketLike } from './socket.js';
+export { defaultSocketFactory } from './transport.js';
 export type { FetchLike } from './http.js';
 export * from '@parley/protocol';

@@ -29,7 +29,7 @@ const INT8_OID = 20;
 
 /** Opens SQLite at `$dataDir/parley.db` unless a PostgreSQL URL is given, then migrates. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize) : openSqlite(options.dataDir);
+  const database = options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize, options.logger) : openSqlite(options.dataDir);
   try {
     await migrate(database.db, options.logger);
   } catch (err) {
@@ -63,7 +63,7 @@ function openSqlite(dataDir: string): Database {
   };
 }
 
-function openPostgres(url: string, poolSize: number): Database {
+function openPostgres(url: string, poolSize: number, logger: Logger): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -73,6 +73,9 @@ function openPostgres(url: string, poolSize: number): Database {
         oid === INT8_OID ? (v: string) => Number(v) : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format),
     } as pg.CustomTypesConfig,
   });
+  // An idle pooled connection can be cut (restart, failover); the pool replaces it. Without a
+  // listener the error would crash the process.
+  pool.on('error', (err) => logger.warn({ err }, 'idle PostgreSQL connection lost'));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -16,6 +16,8 @@ export function toApiError(err: unknown): ApiError {
       return new ApiError('bad_request', 'Send JSON with Content-Type: application/json');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('bad_request', 'Content-Length does not match the body');
+    default:
+      break;
   }
   if (err instanceof SyntaxError || e.statusCode === 400) return new ApiError('invalid_json', 'Request body is not valid JSON');
   if (e.statusCode === 413) return new ApiError('payload_too_large', 'Request body is larger than the server accepts');

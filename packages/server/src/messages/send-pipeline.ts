@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import { isUniqueViolation } from '../db/errors.js';
 import type { DB, MessageRow } from '../db/schema.js';
 import type { Emit, Writer } from '../events/writer.js';
-import { ApiError, conflict, forbidden, notFound } from '../lib/errors.js';
+import { conflict, forbidden, notFound, type ApiError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { presentMessage } from './message.presenter.js';
 import { resolveMentions } from './mention-resolver.js';

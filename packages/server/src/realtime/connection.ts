@@ -118,10 +118,10 @@ export class Connection {
     return this.ws.bufferedAmount;
   }
 
-  /** Asks the client to reconnect later, then closes. */
-  close(code: number, reason: string, retryAfterMs = 0): void {
+  /** Closes; with `retryAfterMs`, first tells the client when to reconnect. */
+  close(code: number, reason: string, retryAfterMs?: number): void {
     if (this.closed) return;
-    this.sendControl({ type: 'reconnect', reason, retryAfterMs });
+    if (retryAfterMs !== undefined) this.sendControl({ type: 'reconnect', reason, retryAfterMs });
     this.closed = true;
     this.ws.close(code, reason.slice(0, 100));
   }

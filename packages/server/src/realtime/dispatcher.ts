@@ -1,3 +1,4 @@
+import { closeCodes } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { EphemeralMessage } from '../events/bus.js';
 import type { EventLog, LogEvent } from '../events/event-log.js';
@@ -142,7 +143,7 @@ export class Dispatcher {
       case 'sessions.revoked': {
         const ended = new Set(message.sessionIds);
         for (const c of this.byUser.get(message.userId) ?? []) {
-          if (ended.has(c.sessionId)) c.close(4001, 'session ended', 0);
+          if (ended.has(c.sessionId)) c.close(closeCodes.sessionEnded, 'session ended');
         }
         return;
       }

@@ -18,11 +18,13 @@ export async function newClient(t: TestServer, prefix = 'user', displayName?: st
   return client;
 }
 
+type Tuple<N extends number, T, Acc extends T[] = []> = Acc['length'] extends N ? Acc : Tuple<N, T, [...Acc, T]>;
+
 /** Registers and connects several users. */
-export async function connectedClients(t: TestServer, count: number, prefix = 'user'): Promise<ParleyClient[]> {
+export async function connectedClients<N extends 1 | 2 | 3 | 4 | 5 | 6>(t: TestServer, count: N, prefix = 'user'): Promise<Tuple<N, ParleyClient>> {
   const clients = await Promise.all(Array.from({ length: count }, () => newClient(t, prefix)));
   await Promise.all(clients.map((c) => c.connect()));
-  return clients;
+  return clients as Tuple<N, ParleyClient>;
 }
 
 /** Records every event of one type a client receives. */

@@ -1,0 +1,113 @@
+// Turns the scenarios' results into the summary table (plain text for the terminal, Markdown for
+// docs/benchmarks.md).
+
+const fmt = (v, unit = '') => (v === null || v === undefined ? '—' : `${typeof v === 'number' ? v.toLocaleString('en-US') : v}${unit}`);
+
+/** The scenario's main figure, in words. */
+function keyFigure(scenario, row) {
+  if (row.bytesPerConnection !== undefined) {
+    return `${fmt(row.bytesPerConnection)} B/conn RSS (heap ${fmt(row.heapBytesPerConnection)} B/conn)`;
+  }
+  if (row.requestsPerSecond !== undefined) return `${fmt(row.requestsPerSecond)} req/s`;
+  return `${fmt(row.deliveriesPerSecond)} deliveries/s`;
+}
+
+function lostCell(row) {
+  if (row.lostMessages === undefined) return '—';
+  const refused = row.errors ? ` (${row.errors} refused)` : '';
+  return `${row.lostMessages}${refused}`;
+}
+
+const SUMMARY_COLUMNS = ['Scenario', 'Load', 'Result', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'Lost msgs', 'Server CPU', 'Generator CPU (loop)', 'Other CPU', 'Server RSS', 'Target', 'Met'];
+
+function summaryRow(entry) {
+  const { scenario, result, error } = entry;
+  if (error) return [scenario, '—', `FAILED: ${error.split('\n')[0].slice(0, 120)}`, ...Array(SUMMARY_COLUMNS.length - 4).fill('—'), 'no'];
+  const row = result.headline ?? result.rows[0] ?? {};
+  const lat = row.latencyMs ?? {};
+  const gen = row.generatorCpuPct === undefined ? '—' : `${row.generatorCpuPct}% (${row.generatorEventLoopPct}%)`;
+  return [
+    scenario,
+    row.label ?? '—',
+    row.label ? keyFigure(scenario, row) : 'no step passed',
+    fmt(lat.p50),
+    fmt(lat.p95),
+    fmt(lat.p99),
+    fmt(lat.max),
+    lostCell(row),
+    row.serverCpuPct === undefined ? '—' : `${row.serverCpuPct}%`,
+    gen,
+    fmt(row.otherCpuPct, '%'),
+    fmt(row.serverRssMiB, ' MiB'),
+    result.target,
+    result.met ? 'yes' : 'NO',
+  ];
+}
+
+const STEP_COLUMNS = ['Offered msg/s', 'Deliveries/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'Ack p99 ms', 'Lost msgs', 'Server CPU', 'Generator CPU (loop)', 'Other CPU', 'Server RSS', 'Verdict'];
+
+function stepRow(row) {
+  return [
+    fmt(row.offeredMessagesPerSecond),
+    fmt(row.deliveriesPerSecond),
+    fmt(row.latencyMs.p50),
+    fmt(row.latencyMs.p95),
+    fmt(row.latencyMs.p99),
+    fmt(row.latencyMs.max),
+    fmt(row.ackLatencyMs.p99),
+    lostCell(row),
+    `${row.serverCpuPct}%`,
+    `${row.generatorCpuPct}% (${row.generatorEventLoopPct}%)`,
+    fmt(row.otherCpuPct, '%'),
+    fmt(row.serverRssMiB, ' MiB'),
+    row.note,
+  ];
+}
+
+function markdownTable(columns, rows) {
+  const escape = (cell) => String(cell).replaceAll('|', '\\|');
+  return [
+    `| ${columns.join(' | ')} |`,
+    `| ${columns.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`),
+  ].join('\n');
+}
+
+function textTable(columns, rows) {
+  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+  return [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** Tables for the terminal and for docs/benchmarks.md. */
+export function renderReport(run) {
+  const summary = run.scenarios.map(summaryRow);
+  const max = run.scenarios.find((s) => s.scenario === 'max' && s.result);
+  const steps = max ? max.result.rows.map(stepRow) : [];
+  const m = run.machine;
+  const machine = `${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.kernel}`;
+
+  const text = [
+    `Parley benchmark — ${run.startedAt}${run.quick ? ' (QUICK mode: short runs, smoke test only)' : ''}`,
+    `Machine: ${machine}`,
+    `Command: ${run.command}`,
+    '',
+    textTable(SUMMARY_COLUMNS, summary),
+    ...(steps.length ? ['', 'max: steps', textTable(STEP_COLUMNS, steps), `stopped: ${max.result.details.stoppedBecause}`] : []),
+  ].join('\n');
+
+  const notes = [
+    `- Machine: ${machine}.`,
+    `- Command: \`${run.command}\`${run.quick ? ' (quick mode: short runs, for smoke-testing only)' : ''}; ${run.startedAt}.`,
+    '- Server and load generator are separate processes pinned to separate cores (`taskset -c 0` / `taskset -c 1`), over loopback WebSockets; SQLite with WAL and synchronous=FULL (each ack follows a durable commit).',
+    '- The benchmark raises rate limits and lowers the password-hash cost (argon2 1 MiB, 1 iteration) only to set up thousands of users quickly; no figure measures logins.',
+    '- Latency is send→receive on the generator\'s clock (same process), messages of 100 bytes; "Lost msgs" counts messages that some member never received within 5 s of the end of the run; "(loop)" is the generator\'s event-loop utilisation; CPU figures are % of one core over the measured window; "Other CPU" is what the rest of the machine used meanwhile (approximate; anything beyond a few % means the figures were disturbed).',
+  ];
+  const markdown = [
+    markdownTable(SUMMARY_COLUMNS, summary),
+    ...(steps.length ? ['', `\`max\` steps (stopped: ${max.result.details.stoppedBecause}):`, '', markdownTable(STEP_COLUMNS, steps)] : []),
+    '',
+    ...notes,
+  ].join('\n');
+  return { text, markdown };
+}
