@@ -68,7 +68,7 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
   const onBackgroundError = (err: unknown) => logger.error({ err }, 'background task failed');
   const accounts = new AccountsService(db, new PasswordHasher(config.argon2), bus, config.sessionTtlDays * 24 * HOUR);
   const conversations = new ConversationsService(db, writer, config);
-  const pipeline = new SendPipeline(writer, config.groupCommitMax, {
+  const pipeline = new SendPipeline(writer, config.groupCommitMax, database.dialect === 'postgres', {
     batchCommitted: (size, created) => {
       metrics.batchSize.observe(size);
       metrics.messages.inc(created);

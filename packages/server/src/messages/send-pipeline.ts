@@ -51,6 +51,12 @@ export class SendPipeline {
   constructor(
     private readonly writer: Writer,
     private readonly maxBatch: number,
+    /**
+     * Lock the senders' rows first (PostgreSQL, where several servers may commit at once), so a
+     * clientId sent to two servers together is found by whichever commits second. SQLite has a
+     * single writer and needs no lock.
+     */
+    private readonly lockSenders: boolean,
     private readonly observer?: SendPipelineObserver,
   ) {}
 
@@ -94,9 +100,9 @@ export class SendPipeline {
     const requests = [...groups.values()].map((g) => g[0]!.request);
     let outcomes: Outcome[] | undefined;
     let failure: unknown;
-    for (let attempt = 0; attempt < 2 && !outcomes; attempt++) {
+    for (let attempt = 0; attempt < 3 && !outcomes; attempt++) {
       try {
-        outcomes = await this.writer.write((tx, emit) => commitSends(tx, emit, requests));
+        outcomes = await this.writer.write((tx, emit) => commitSends(tx, emit, requests, this.lockSenders));
       } catch (err) {
         failure = err;
         // Another node stored one of these clientIds meanwhile: the retry finds it as a replay.
@@ -124,9 +130,15 @@ interface Accepted {
   root: string | null;
 }
 
-async function commitSends(tx: Transaction<DB>, emit: Emit, requests: readonly SendRequest[]): Promise<Outcome[]> {
+async function commitSends(tx: Transaction<DB>, emit: Emit, requests: readonly SendRequest[], lockSenders: boolean): Promise<Outcome[]> {
   const now = Date.now();
   const outcomes: (Outcome | undefined)[] = new Array(requests.length);
+
+  // 0. Serialise batches that share a sender (in id order, like every lock here).
+  if (lockSenders) {
+    const senders = [...new Set(requests.map((r) => r.senderId))].sort();
+    await tx.selectFrom('users').select('id').where('id', 'in', senders).orderBy('id').forNoKeyUpdate().execute();
+  }
 
   // 1. Retries: a clientId already stored answers with the original message.
   const existing = await findByClientIds(tx, requests.map((r) => ({ senderId: r.senderId, clientId: r.clientId })));
