@@ -87,6 +87,8 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
   installErrorHandling(http);
+  // JSON only: a JSON body labelled text/plain is refused with a clear message, not half-parsed.
+  http.removeContentTypeParser('text/plain');
   http.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
   });

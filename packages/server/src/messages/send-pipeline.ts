@@ -140,30 +140,35 @@ async function commitSends(tx: Transaction<DB>, emit: Emit, requests: readonly S
     await tx.selectFrom('users').select('id').where('id', 'in', senders).orderBy('id').forNoKeyUpdate().execute();
   }
 
-  // 1. Retries: a clientId already stored answers with the original message.
-  const existing = await findByClientIds(tx, requests.map((r) => ({ senderId: r.senderId, clientId: r.clientId })));
-  const existingByKey = new Map(existing.map((m) => [`${m.sender_id}\u0000${m.client_id}`, m]));
-  requests.forEach((r, i) => {
-    const original = existingByKey.get(`${r.senderId}\u0000${r.clientId}`);
-    if (!original) return;
-    outcomes[i] =
-      original.conversation_id === r.conversationId
-        ? { ok: { message: presentMessage(original), created: false } }
-        : { error: conflict('This clientId was already used for a message in another conversation') };
-  });
-
-  // 2. Membership, and the conversations' kinds for the error a non-member gets.
-  const fresh = requests.map((r, i) => ({ r, i })).filter(({ i }) => !outcomes[i]);
-  if (fresh.length === 0) return outcomes as Outcome[];
-  const conversationIds = [...new Set(fresh.map(({ r }) => r.conversationId))];
+  // 1. Membership first: someone removed from a conversation cannot even replay an old send.
+  const conversationIds = [...new Set(requests.map((r) => r.conversationId))];
   const conversations = await tx.selectFrom('conversations').select(['id', 'kind']).where('id', 'in', conversationIds).execute();
   const kinds = new Map(conversations.map((c) => [c.id, c.kind]));
   const memberRows = await tx
     .selectFrom('members')
     .select(['conversation_id', 'user_id'])
-    .where((eb) => eb(eb.refTuple('conversation_id', 'user_id'), 'in', fresh.map(({ r }) => eb.tuple(r.conversationId, r.senderId))))
+    .where((eb) => eb(eb.refTuple('conversation_id', 'user_id'), 'in', requests.map((r) => eb.tuple(r.conversationId, r.senderId))))
     .execute();
   const members = new Set(memberRows.map((m) => `${m.conversation_id}\u0000${m.user_id}`));
+  requests.forEach((r, i) => {
+    if (members.has(`${r.conversationId}\u0000${r.senderId}`)) return;
+    outcomes[i] = { error: kinds.get(r.conversationId) === 'channel' ? forbidden('Join the channel first') : notFound('Conversation') };
+  });
+
+  // 2. Retries: a clientId already stored answers with the original message.
+  const candidates = requests.filter((_, i) => !outcomes[i]);
+  const existing = await findByClientIds(tx, candidates.map((r) => ({ senderId: r.senderId, clientId: r.clientId })));
+  const existingByKey = new Map(existing.map((m) => [`${m.sender_id}\u0000${m.client_id}`, m]));
+  requests.forEach((r, i) => {
+    const original = existingByKey.get(`${r.senderId}\u0000${r.clientId}`);
+    if (!original || outcomes[i]) return;
+    outcomes[i] =
+      original.conversation_id === r.conversationId
+        ? { ok: { message: presentMessage(original), created: false } }
+        : { error: conflict('This clientId was already used for a message in another conversation') };
+  });
+  const fresh = requests.map((r, i) => ({ r, i })).filter(({ i }) => !outcomes[i]);
+  if (fresh.length === 0) return outcomes as Outcome[];
 
   // 3. Thread roots: a reply to a reply joins the same thread.
   const replyTargets = await findMessagesByIds(tx, [...new Set(fresh.flatMap(({ r }) => (r.replyTo ? [r.replyTo] : [])))]);
@@ -171,10 +176,6 @@ async function commitSends(tx: Transaction<DB>, emit: Emit, requests: readonly S
 
   const accepted: Accepted[] = [];
   for (const { r, i } of fresh) {
-    if (!members.has(`${r.conversationId}\u0000${r.senderId}`)) {
-      outcomes[i] = { error: kinds.get(r.conversationId) === 'channel' ? forbidden('Join the channel first') : notFound('Conversation') };
-      continue;
-    }
     let root: string | null = null;
     if (r.replyTo) {
       const target = targets.get(r.replyTo);

@@ -33,7 +33,7 @@ export class Connection {
     readonly userId: string,
     readonly sessionId: string,
     readonly ip: string,
-    private readonly maxBufferedBytes: number,
+    readonly maxBufferedBytes: number,
     private readonly onSlowConsumer: (connection: Connection) => void,
   ) {}
 

@@ -160,10 +160,13 @@ export class FrameHandler {
       let replayed = 0;
       for (;;) {
         const events = await d.log.readForUser(c.userId, c.cursor, REPLAY_PAGE);
-        for (const event of events) c.sendReplayed(event);
-        replayed += events.length;
-        if (c.closed) return;
-        await waitForDrain(c);
+        for (const event of events) {
+          // Replay at the pace the client reads, within the same bound live delivery has.
+          if (c.bufferedAmount > c.maxBufferedBytes / 2) await waitForDrain(c);
+          if (c.closed) return;
+          c.sendReplayed(event);
+          replayed++;
+        }
         if (events.length === REPLAY_PAGE) continue;
         if (!c.takeReplayOverflow()) break;
       }
@@ -178,9 +181,13 @@ export class FrameHandler {
   }
 }
 
-/** Keeps a large replay from filling the socket buffer faster than the client reads. */
+const DRAIN_TIMEOUT_MS = 30_000;
+
+/** Waits until the socket has sent most of what is queued; a client that stops reading is dropped. */
 async function waitForDrain(c: Connection): Promise<void> {
-  for (let i = 0; i < 500 && !c.closed && c.bufferedAmount > 512 * 1024; i++) {
-    await new Promise((r) => setTimeout(r, 10));
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  while (!c.closed && c.bufferedAmount > c.maxBufferedBytes / 4) {
+    if (Date.now() > deadline) return c.terminate();
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
