@@ -22,6 +22,12 @@ async function openNodeSocket(url: string, headers: Record<string, string>): Pro
   const { default: WebSocket } = (await import('ws')) as unknown as { default: new (url: string, opts: object) => NodeWs };
   const ws = new WebSocket(url, { headers, perMessageDeflate: false });
   let refusedStatus: number | undefined;
+  let closed = false;
+  const onClosed = (code: number, reason: string) => {
+    if (closed) return;
+    closed = true;
+    socket.onclose?.({ code, reason });
+  };
   const socket: WebSocketLike = {
     get readyState() {
       return ws.readyState;
@@ -35,14 +41,15 @@ async function openNodeSocket(url: string, headers: Record<string, string>): Pro
   };
   ws.on('open', () => socket.onopen?.({}));
   ws.on('message', (data, isBinary) => socket.onmessage?.({ data: isBinary ? data : data.toString('utf8') }));
+  // A refused handshake ends with neither 'error' nor 'close' from ws once we take the response,
+  // so it is reported here as a close.
   ws.on('unexpected-response', (req, res) => {
     refusedStatus = res.statusCode;
     req.destroy();
+    onClosed(refusedStatus === 401 ? UNAUTHORIZED_CLOSE : 1006, `handshake refused (${refusedStatus ?? 'no status'})`);
   });
   ws.on('error', (err) => socket.onerror?.(err));
-  ws.on('close', (code, reason) =>
-    socket.onclose?.({ code: refusedStatus === 401 ? UNAUTHORIZED_CLOSE : code, reason: refusedStatus ? `handshake refused (${refusedStatus})` : reason.toString() }),
-  );
+  ws.on('close', (code, reason) => onClosed(code, reason.toString()));
   return socket;
 }
 

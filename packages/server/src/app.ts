@@ -67,7 +67,7 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
   const authenticator = new Authenticator(db);
   const onBackgroundError = (err: unknown) => logger.error({ err }, 'background task failed');
   const accounts = new AccountsService(db, new PasswordHasher(config.argon2), bus, config.sessionTtlDays * 24 * HOUR);
-  const conversations = new ConversationsService(db, writer, config);
+  const conversations = new ConversationsService(db, database.dialect, writer, config);
   const pipeline = new SendPipeline(writer, config.groupCommitMax, database.dialect === 'postgres', {
     batchCommitted: (size, created) => {
       metrics.batchSize.observe(size);
@@ -75,7 +75,7 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
     },
     delivered: (latencyMs) => metrics.sendLatency.observe(latencyMs / 1000),
   });
-  const messages = new MessagesService(db, writer, pipeline);
+  const messages = new MessagesService(db, database.dialect, writer, pipeline);
   const receipts = new ReceiptsService(db, writer, onBackgroundError);
   const presence = new PresenceTracker(db, bus, config.presenceGraceMs, onBackgroundError);
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { lockingRows, type Dialect } from '../db/database.js';
 import type { ConversationRow, ConversationsTable, DB, MemberRow, MembersTable } from '../db/schema.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -161,23 +162,32 @@ export async function countUnread(db: Db, conversationId: string, userId: string
   return Number(row.n);
 }
 
-/** Mentions of this user, and @channel mentions by others, after a position. */
-export async function countMentions(db: Db, conversationId: string, userId: string, afterSeq: number): Promise<number> {
-  const direct = await db
-    .selectFrom('mentions')
+/** Unread messages by others that mention this user directly or by @channel (each counted once). */
+export async function countMentions(db: Db, conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('messages as m')
+        .select('m.seq')
+        .where('m.conversation_id', '=', conversationId)
+        .where('m.seq', '>', afterSeq)
+        .where('m.sender_id', '!=', userId)
+        .where('m.deleted_at', 'is', null)
+        .where((w) =>
+          w.or([
+            w('m.mentions_channel', '=', 1),
+            w.exists(w.selectFrom('mentions as x').select('x.user_id').whereRef('x.message_id', '=', 'm.id').where('x.user_id', '=', userId)),
+          ]),
+        )
+        .limit(cap)
+        .as('mentioned'),
+    )
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', userId)
-    .where('conversation_id', '=', conversationId)
-    .where('seq', '>', afterSeq)
     .executeTakeFirstOrThrow();
-  const broadcast = await db
-    .selectFrom('messages')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('conversation_id', '=', conversationId)
-    .where('seq', '>', afterSeq)
-    .where('mentions_channel', '=', 1)
-    .where('sender_id', '!=', userId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(direct.n) + Number(broadcast.n);
+  return Number(row.n);
+}
+
+/** Takes the conversation's row lock (PostgreSQL) so membership changes to it take turns. */
+export async function lockConversation(db: Db, id: string, dialect: Dialect): Promise<ConversationRow | undefined> {
+  return lockingRows(db.selectFrom('conversations').selectAll().where('id', '=', id), dialect).executeTakeFirst();
 }

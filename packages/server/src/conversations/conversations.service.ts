@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { Kysely, Transaction } from 'kysely';
 import { presentUser } from '../accounts/user.presenter.js';
 import { findUsersByIds } from '../accounts/users.repository.js';
+import type { Dialect } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { ConversationRow, DB, MemberRow } from '../db/schema.js';
 import type { Emit, Writer } from '../events/writer.js';
@@ -33,6 +34,7 @@ export interface ConversationLimits {
 export class ConversationsService {
   constructor(
     private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
     private readonly writer: Writer,
     private readonly limits: ConversationLimits,
   ) {}
@@ -177,7 +179,7 @@ export class ConversationsService {
         const [unreadCount, mentionCount] = hasUnread
           ? await Promise.all([
               repo.countUnread(this.db, conversation.id, userId, member.read_seq, UNREAD_CAP),
-              repo.countMentions(this.db, conversation.id, userId, member.read_seq),
+              repo.countMentions(this.db, conversation.id, userId, member.read_seq, UNREAD_CAP),
             ])
           : [0, 0];
         const last = lastByConversation.get(conversation.id);
@@ -233,7 +235,7 @@ export class ConversationsService {
 
   async join(conversationId: string, userId: string): Promise<ConversationDetail> {
     await this.writer.write(async (tx, emit) => {
-      const conversation = await repo.findConversation(tx, conversationId);
+      const conversation = await repo.lockConversation(tx, conversationId, this.dialect);
       if (!conversation) throw notFound('Conversation');
       const already = await repo.findMember(tx, conversationId, userId);
       if (already) return;
@@ -260,6 +262,8 @@ export class ConversationsService {
     by: string,
     userIds: readonly string[],
   ): Promise<MemberWithUser[]> {
+    // Concurrent adds of the same person take turns; the second finds them already in.
+    await repo.lockConversation(tx, conversation.id, this.dialect);
     const existing = await repo.existingMemberIds(tx, conversation.id, userIds);
     const added = [...new Set(userIds)].filter((id) => !existing.has(id));
     if (added.length === 0) return [];
@@ -292,6 +296,7 @@ export class ConversationsService {
 
   async leave(conversationId: string, userId: string): Promise<void> {
     await this.writer.write(async (tx, emit) => {
+      await repo.lockConversation(tx, conversationId, this.dialect);
       const m = await requireMember(tx, conversationId, userId);
       if (m.conversation.kind === 'dm') throw badRequest('You cannot leave a direct message');
       if (m.member.role === 'owner') {
@@ -308,6 +313,7 @@ export class ConversationsService {
   async removeMember(conversationId: string, userId: string, targetId: string): Promise<void> {
     if (targetId === userId) return this.leave(conversationId, userId);
     await this.writer.write(async (tx, emit) => {
+      await repo.lockConversation(tx, conversationId, this.dialect);
       const m = await requireMember(tx, conversationId, userId);
       if (m.conversation.kind === 'dm') throw badRequest('Nobody can be removed from a direct message');
       requireRole(m, ['owner', 'admin'], 'remove members');
@@ -320,7 +326,7 @@ export class ConversationsService {
   }
 
   private async removeTx(tx: Transaction<DB>, emit: Emit, m: Membership, targetId: string, by: string, reason: 'left' | 'removed') {
-    await repo.deleteMember(tx, m.conversation.id, targetId);
+    if (!(await repo.deleteMember(tx, m.conversation.id, targetId))) throw notFound('Member');
     const updated = await repo.adjustMemberCount(tx, m.conversation.id, -1);
     emit({
       type: 'member.removed',

@@ -9,6 +9,14 @@ import { migrations } from './migrations/index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/**
+ * Takes row locks for the rest of the transaction on PostgreSQL, where several connections write
+ * at once. SQLite has one writer and no FOR UPDATE.
+ */
+export function lockingRows<Q extends { forUpdate(): Q }>(query: Q, dialect: Dialect): Q {
+  return dialect === 'postgres' ? query.forUpdate() : query;
+}
+
 export interface Database {
   readonly db: Kysely<DB>;
   readonly dialect: Dialect;

@@ -17,6 +17,13 @@ describe('parseMentions', () => {
     expect(parseMentions(text)).toEqual({ usernames: ['erin'], channel: false });
   });
 
+  it('ignores code spans of any backtick count and ~~~ fences, but not text after a fence closes', () => {
+    expect(parseMentions('see ``@bob`` and ```@carol``` ok').usernames).toEqual([]);
+    expect(parseMentions('~~~\n@dave\n~~~\nthen @erin').usernames).toEqual(['erin']);
+    expect(parseMentions('````\n```\n@frank\n````\n@gina').usernames).toEqual(['gina']);
+    expect(parseMentions('unclosed ``` fence @hank').usernames).toEqual(['hank']);
+  });
+
   it('stops at trailing punctuation and keeps inner dots and dashes', () => {
     expect(parseMentions('thanks @jean.luc-p. see you').usernames).toEqual(['jean.luc-p']);
   });

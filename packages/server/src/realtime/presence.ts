@@ -53,8 +53,12 @@ export class PresenceTracker {
       if (p.devices.size > 0) return;
       this.users.delete(userId);
       const now = Date.now();
-      updateUser(this.db, userId, { last_seen_at: now }).catch(this.onError);
-      this.publish(userId, 'offline', now);
+      // Stored before it is announced, so GET /presence agrees with the event.
+      updateUser(this.db, userId, { last_seen_at: now })
+        .catch(this.onError)
+        .finally(() => {
+          if (!this.users.has(userId)) this.publish(userId, 'offline', now);
+        });
     }, this.offlineGraceMs);
     p.offlineTimer.unref();
   }

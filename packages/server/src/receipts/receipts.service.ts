@@ -2,6 +2,7 @@ import type { Member, ReceiptList } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import { requireMember } from '../conversations/access.js';
 import { presentMember } from '../conversations/conversation.presenter.js';
+import { findMember } from '../conversations/conversations.repository.js';
 import type { DB } from '../db/schema.js';
 import type { Writer } from '../events/writer.js';
 
@@ -28,14 +29,16 @@ export class ReceiptsService {
     return this.writer.write(async (tx, emit) => {
       const m = await requireMember(tx, conversationId, userId);
       const target = Math.min(seq, m.conversation.last_seq);
-      if (target <= m.member.read_seq) return presentMember(m.member);
+      // Conditional, so concurrent marks cannot move the position back.
       const row = await tx
         .updateTable('members')
         .set({ read_seq: target })
         .where('conversation_id', '=', conversationId)
         .where('user_id', '=', userId)
+        .where('read_seq', '<', target)
         .returningAll()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      if (!row) return presentMember((await findMember(tx, conversationId, userId)) ?? m.member);
       emit({ type: 'read', conversationId, payload: { conversationId, userId, seq: target } });
       return presentMember(row);
     });

@@ -46,6 +46,25 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   await admin((c) => c.query(`create database ${name}`));
   return {
     url: withDatabase(POSTGRES_ADMIN_URL, name),
-    drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () => dropWhenIdle(name),
   };
+}
+
+/**
+ * Drops a test database once the server's connections have gone (they may still be closing when
+ * the pool has ended); forces it only if they linger.
+ */
+async function dropWhenIdle(name: string): Promise<void> {
+  await admin(async (c) => {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        await c.query(`drop database if exists ${name}`);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55006') throw err;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    await c.query(`drop database if exists ${name} with (force)`);
+  });
 }
