@@ -1,46 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { ParleyClient, ParleyError, type AuthResult, type User } from '@parley/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthResult, ParleyClient, User } from '@parley/sdk';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
-import { eventually, record, sleep, TEST_PASSWORD, uniqueName } from '../testing/clients.js';
-import { describeEachDialect, startTestServer, type TestServer } from '../testing/harness.js';
-
-/** A valid id that belongs to nobody. */
-const UNKNOWN_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-
-/** Lower-case letters only: safe inside usernames and display names, and unique per call. */
-function tag(): string {
-  return Array.from(randomBytes(8), (b) => String.fromCharCode(97 + (b % 26))).join('');
-}
-
-async function api<T = unknown>(
-  t: TestServer,
-  method: string,
-  path: string,
-  options: { token?: string | null; body?: unknown } = {},
-): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${t.url}/api/v1${path}`, {
-    method,
-    headers,
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-/** Runs a call that must fail and returns its ParleyError. */
-async function failure(call: Promise<unknown>): Promise<ParleyError> {
-  try {
-    await call;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ParleyError);
-    return err as ParleyError;
-  }
-  throw new Error('expected the call to fail');
-}
+import { eventually, failure, record, sleep, TEST_PASSWORD, uniqueName, uniqueTag, UNKNOWN_ID } from '../testing/clients.js';
+import { describeEachDialect, useTestServer } from '../testing/harness.js';
+import { api } from '../testing/raw.js';
 
 it('hashes passwords with argon2id at the OWASP parameters unless configured otherwise', () => {
   const config = loadConfig({});
@@ -48,48 +11,30 @@ it('hashes passwords with argon2id at the OWASP parameters unless configured oth
 });
 
 describeEachDialect('accounts', (dialect) => {
-  let t: TestServer;
-  const clients: ParleyClient[] = [];
-
-  function freshClient(): ParleyClient {
-    const client = new ParleyClient({ baseUrl: t.url, reconnect: { baseMs: 50, maxMs: 500 } });
-    clients.push(client);
-    return client;
-  }
+  // Default argon2 settings (empty values are ignored, so the built-in defaults apply).
+  const suite = useTestServer(dialect, { PARLEY_ARGON2_MEMORY_KIB: '', PARLEY_ARGON2_ITERATIONS: '' });
 
   async function register(prefix = 'user', displayName?: string): Promise<{ client: ParleyClient; auth: AuthResult }> {
-    const client = freshClient();
+    const client = suite.client();
     const auth = await client.register({ username: uniqueName(prefix), password: TEST_PASSWORD, ...(displayName ? { displayName } : {}) });
     return { client, auth };
   }
 
   /** Another device of the same person: a new client that logs in. */
   async function device(username: string): Promise<{ client: ParleyClient; auth: AuthResult }> {
-    const client = freshClient();
+    const client = suite.client();
     const auth = await client.login(username, TEST_PASSWORD);
     return { client, auth };
   }
 
-  beforeAll(async () => {
-    // Default argon2 settings (empty values are ignored, so the built-in defaults apply).
-    t = await startTestServer(dialect, { PARLEY_ARGON2_MEMORY_KIB: '', PARLEY_ARGON2_ITERATIONS: '' });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.disconnect();
-    await t.server.close();
-    // Let PostgreSQL backends finish closing before the harness drops the database.
-    await sleep(100);
-    await t.close();
-  });
-
   describe('register and login', () => {
     it('registers with 201, returns the user and a session, and defaults the display name to the username', async () => {
       const username = uniqueName('Reg').toUpperCase();
-      const res = await api<{ user: User; token: string; sessionId: string }>(t, 'POST', '/auth/register', {
+      const res = await api<{ user: User; token: string; sessionId: string }>(suite.t, 'POST', '/auth/register', {
         body: { username, password: TEST_PASSWORD },
       });
       expect(res.status).toBe(201);
-      const { user, token, sessionId } = res.body;
+      const { user, token, sessionId } = res.json;
       expect(user).toEqual({
         id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
         username: username.toLowerCase(),
@@ -101,9 +46,9 @@ describeEachDialect('accounts', (dialect) => {
       expect(Math.abs(Date.parse(user.createdAt) - Date.now())).toBeLessThan(60_000);
       expect(token).toEqual(expect.any(String));
       expect(sessionId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-      const me = await api<User>(t, 'GET', '/me', { token });
+      const me = await api<User>(suite.t, 'GET', '/me', { token });
       expect(me.status).toBe(200);
-      expect(me.body).toEqual(user);
+      expect(me.json).toEqual(user);
     });
 
     it('keeps a given display name', async () => {
@@ -113,7 +58,7 @@ describeEachDialect('accounts', (dialect) => {
 
     it('refuses a taken username (in any case) with 409 username_taken', async () => {
       const { auth } = await register('taken');
-      const err = await failure(freshClient().register({ username: auth.user.username.toUpperCase(), password: TEST_PASSWORD }));
+      const err = await failure(suite.client().register({ username: auth.user.username.toUpperCase(), password: TEST_PASSWORD }));
       expect(err.status).toBe(409);
       expect(err.code).toBe('username_taken');
     });
@@ -124,16 +69,16 @@ describeEachDialect('accounts', (dialect) => {
         { username: 'has space', password: TEST_PASSWORD },
         { username: uniqueName('ok'), password: 'short' },
       ]) {
-        const res = await api<{ error: { code: string } }>(t, 'POST', '/auth/register', { body });
+        const res = await api<{ error: { code: string } }>(suite.t, 'POST', '/auth/register', { body });
         expect(res.status, JSON.stringify(body)).toBe(400);
-        expect(res.body.error.code).toBe('validation_failed');
+        expect(res.json.error.code).toBe('validation_failed');
       }
     });
 
     it('answers a wrong password and an unknown user alike: 401 invalid_credentials', async () => {
       const { auth } = await register('login');
-      const wrong = await failure(freshClient().login(auth.user.username, 'not the password'));
-      const unknown = await failure(freshClient().login(uniqueName('nobody'), TEST_PASSWORD));
+      const wrong = await failure(suite.client().login(auth.user.username, 'not the password'));
+      const unknown = await failure(suite.client().login(uniqueName('nobody'), TEST_PASSWORD));
       for (const err of [wrong, unknown]) {
         expect(err.status).toBe(401);
         expect(err.code).toBe('invalid_credentials');
@@ -143,7 +88,7 @@ describeEachDialect('accounts', (dialect) => {
     });
 
     async function storedHash(userId: string): Promise<string> {
-      const row = await t.server.database.db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirstOrThrow();
+      const row = await suite.t.server.database.db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirstOrThrow();
       return row.password_hash;
     }
 
@@ -164,7 +109,7 @@ describeEachDialect('accounts', (dialect) => {
 
     it('never stores the session token in clear', async () => {
       const { auth } = await register('token');
-      const session = await t.server.database.db.selectFrom('sessions').selectAll().where('id', '=', auth.sessionId).executeTakeFirstOrThrow();
+      const session = await suite.t.server.database.db.selectFrom('sessions').selectAll().where('id', '=', auth.sessionId).executeTakeFirstOrThrow();
       expect(session.token_hash).not.toBe(auth.token);
       expect(session.token_hash).not.toContain(auth.token);
       expect(JSON.stringify(session)).not.toContain(auth.token);
@@ -195,7 +140,7 @@ describeEachDialect('accounts', (dialect) => {
 
       expect(await a.client.logout()).toBe(1);
       expect(a.client.token).toBeNull();
-      expect((await api(t, 'GET', '/me', { token: oldToken })).status).toBe(401);
+      expect((await api(suite.t, 'GET', '/me', { token: oldToken })).status).toBe(401);
 
       expect((await b.client.me()).id).toBe(a.auth.user.id);
       const sessions = await b.client.sessions();
@@ -249,10 +194,10 @@ describeEachDialect('accounts', (dialect) => {
     });
 
     it('answers 401 without a token or with a made-up one', async () => {
-      expect((await api(t, 'GET', '/me')).status).toBe(401);
-      const res = await api<{ error: { code: string } }>(t, 'GET', '/me', { token: 'prl_madeup' });
+      expect((await api(suite.t, 'GET', '/me')).status).toBe(401);
+      const res = await api<{ error: { code: string } }>(suite.t, 'GET', '/me', { token: 'prl_madeup' });
       expect(res.status).toBe(401);
-      expect(res.body.error.code).toBe('unauthorized');
+      expect(res.json.error.code).toBe('unauthorized');
     });
   });
 
@@ -289,9 +234,9 @@ describeEachDialect('accounts', (dialect) => {
         {},
       ];
       for (const body of bad) {
-        const res = await api<{ error: { code: string } }>(t, 'PATCH', '/me', { token: client.token, body });
+        const res = await api<{ error: { code: string } }>(suite.t, 'PATCH', '/me', { token: client.token, body });
         expect(res.status, JSON.stringify(body)).toBe(400);
-        expect(res.body.error.code).toBe('validation_failed');
+        expect(res.json.error.code).toBe('validation_failed');
       }
       expect(await client.me()).toEqual(before);
     });
@@ -307,9 +252,9 @@ describeEachDialect('accounts', (dialect) => {
 
   describe('searching people', () => {
     it('finds by username prefix, the exact username first', async () => {
-      const k = tag();
+      const k = uniqueTag();
       const named = async (username: string) => {
-        const client = freshClient();
+        const client = suite.client();
         return { client, auth: await client.register({ username, password: TEST_PASSWORD, displayName: 'Someone' }) };
       };
       const longer = await named(`${k}_longer`);
@@ -323,7 +268,7 @@ describeEachDialect('accounts', (dialect) => {
     });
 
     it('finds by display-name substring, ignoring case and accents ("zoe" finds "Zoë")', async () => {
-      const k = tag();
+      const k = uniqueTag();
       const { client, auth } = await register('zoe', `Dr. Zoë Ångström ${k}`);
       for (const q of [`zoe angstrom ${k}`, `ZOË ÅNGSTRÖM ${k.toUpperCase()}`, `ngstrom ${k}`, `Zoe\u0308 A\u030angstro\u0308m ${k}`]) {
         const found = await client.searchUsers(q);
@@ -334,7 +279,7 @@ describeEachDialect('accounts', (dialect) => {
     });
 
     it('finds a renamed user by the new display name only', async () => {
-      const k = tag();
+      const k = uniqueTag();
       const { client, auth } = await register('ren', `Old ${k}`);
       await client.updateProfile({ displayName: `Renée ${k}` });
       expect((await client.searchUsers(`renee ${k}`)).map((u) => u.id)).toEqual([auth.user.id]);
@@ -348,7 +293,7 @@ describeEachDialect('accounts', (dialect) => {
     });
 
     it('respects the limit (and refuses one above the maximum)', async () => {
-      const k = tag();
+      const k = uniqueTag();
       for (let i = 0; i < 3; i++) await register(`${k}${i}`);
       const { client } = await register('lim');
       expect(await client.searchUsers(k)).toHaveLength(3);
@@ -359,7 +304,7 @@ describeEachDialect('accounts', (dialect) => {
     it('treats LIKE wildcards literally', async () => {
       const { client } = await register('wild');
       expect(await client.searchUsers('%')).toEqual([]);
-      expect(await client.searchUsers(`${tag()}%`)).toEqual([]);
+      expect(await client.searchUsers(`${uniqueTag()}%`)).toEqual([]);
     });
   });
 });

@@ -1,96 +1,34 @@
-import { randomBytes } from 'node:crypto';
-import { ParleyError, type ConversationDetail, type ParleyClient } from '@parley/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, newClient, record, sleep } from '../testing/clients.js';
-import { describeEachDialect, startTestServer, type TestServer } from '../testing/harness.js';
-
-/** A valid id that belongs to nobody. */
-const UNKNOWN_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-
-function tag(): string {
-  return Array.from(randomBytes(8), (b) => String.fromCharCode(97 + (b % 26))).join('');
-}
-
-async function api<T = unknown>(
-  t: TestServer,
-  method: string,
-  path: string,
-  options: { token?: string | null; body?: unknown } = {},
-): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${t.url}/api/v1${path}`, {
-    method,
-    headers,
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-async function failure(call: Promise<unknown>): Promise<ParleyError> {
-  try {
-    await call;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ParleyError);
-    return err as ParleyError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const id = (c: ParleyClient): string => c.user!.id;
+import type { ConversationDetail, ParleyError } from '@parley/sdk';
+import { describe, expect, it } from 'vitest';
+import { failure, id, record, seen, sleep, summary, uniqueTag, UNKNOWN_ID } from '../testing/clients.js';
+import { describeEachDialect, useTestServer } from '../testing/harness.js';
+import { api } from '../testing/raw.js';
 
 describeEachDialect('conversations', (dialect) => {
-  let t: TestServer;
-  const clients: ParleyClient[] = [];
-
-  /** A registered user whose client is connected (live events) unless asked otherwise. */
-  async function user(prefix = 'user', connect = true): Promise<ParleyClient> {
-    const client = await newClient(t, prefix);
-    clients.push(client);
-    if (connect) await client.connect();
-    return client;
-  }
-
-  /** Waits until the client's check passes; the client keeps its listeners. */
-  async function seen<T>(list: T[], match: (e: T) => boolean, what: string): Promise<T> {
-    return eventually(() => list.find(match), 3000, what);
-  }
-
-  beforeAll(async () => {
-    t = await startTestServer(dialect);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.disconnect();
-    await t.server.close();
-    await sleep(100);
-    await t.close();
-  });
+  const suite = useTestServer(dialect);
+  const { user, users } = suite;
 
   describe('direct messages', () => {
     it('there is one DM per pair: created with 201, then the same one with 200, whoever asks', async () => {
-      const alice = await user('alice', false);
-      const bob = await user('bob', false);
-      const first = await api<ConversationDetail>(t, 'POST', '/conversations', { token: alice.token, body: { kind: 'dm', userId: id(bob) } });
+      const [alice, bob] = await users(['alice', 'bob'], false);
+      const first = await api<ConversationDetail>(suite.t, 'POST', '/conversations', { token: alice.token, body: { kind: 'dm', userId: id(bob) } });
       expect(first.status).toBe(201);
-      const dm = first.body.conversation;
+      const dm = first.json.conversation;
       expect(dm).toMatchObject({ kind: 'dm', title: null, name: null, memberCount: 2, lastSeq: 0, dmUserIds: [id(alice), id(bob)].sort() });
-      expect(first.body.membership).toMatchObject({ userId: id(alice), role: 'member', readSeq: 0 });
+      expect(first.json.membership).toMatchObject({ userId: id(alice), role: 'member', readSeq: 0 });
 
-      const again = await api<ConversationDetail>(t, 'POST', '/conversations', { token: alice.token, body: { kind: 'dm', userId: id(bob) } });
+      const again = await api<ConversationDetail>(suite.t, 'POST', '/conversations', { token: alice.token, body: { kind: 'dm', userId: id(bob) } });
       expect(again.status).toBe(200);
-      expect(again.body.conversation.id).toBe(dm.id);
-      const reverse = await api<ConversationDetail>(t, 'POST', '/conversations', { token: bob.token, body: { kind: 'dm', userId: id(alice) } });
+      expect(again.json.conversation.id).toBe(dm.id);
+      const reverse = await api<ConversationDetail>(suite.t, 'POST', '/conversations', { token: bob.token, body: { kind: 'dm', userId: id(alice) } });
       expect(reverse.status).toBe(200);
-      expect(reverse.body.conversation.id).toBe(dm.id);
-      expect(reverse.body.membership.userId).toBe(id(bob));
+      expect(reverse.json.conversation.id).toBe(dm.id);
+      expect(reverse.json.membership.userId).toBe(id(bob));
       expect((await alice.conversations()).filter((c) => c.conversation.kind === 'dm')).toHaveLength(1);
     });
 
     it('both people hear conversation.created live, once', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
+      const [alice, bob] = await users(['alice', 'bob']);
       const atAlice = record(alice, 'conversation.created');
       const atBob = record(bob, 'conversation.created');
       const dm = (await alice.createDm(id(bob))).conversation.id;
@@ -108,8 +46,7 @@ describeEachDialect('conversations', (dialect) => {
     });
 
     it('two people starting the same DM at once get one conversation', async () => {
-      const alice = await user('alice', false);
-      const bob = await user('bob', false);
+      const [alice, bob] = await users(['alice', 'bob'], false);
       const [a, b] = await Promise.all([alice.createDm(id(bob)), bob.createDm(id(alice))]);
       expect(a.conversation.id).toBe(b.conversation.id);
     });
@@ -123,9 +60,7 @@ describeEachDialect('conversations', (dialect) => {
     });
 
     it('a DM cannot be left, extended, renamed or have its members changed (400), and outsiders cannot see it (404)', async () => {
-      const alice = await user('alice', false);
-      const bob = await user('bob', false);
-      const carol = await user('carol', false);
+      const [alice, bob, carol] = await users(['alice', 'bob', 'carol'], false);
       const dm = (await alice.createDm(id(bob))).conversation.id;
       for (const call of [
         () => alice.leave(dm),
@@ -145,9 +80,7 @@ describeEachDialect('conversations', (dialect) => {
 
   describe('groups', () => {
     it('the creator is owner, the others members, and conversation.created reaches every member live', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const carol = await user('carol');
+      const [alice, bob, carol] = await users(['alice', 'bob', 'carol']);
       const events = [alice, bob, carol].map((c) => record(c, 'conversation.created'));
       const { conversation, membership } = await alice.createGroup('Weekend trip', [id(bob), id(carol), id(bob)]);
       expect(conversation).toMatchObject({ kind: 'group', title: 'Weekend trip', name: null, memberCount: 3, createdBy: id(alice), dmUserIds: [] });
@@ -172,10 +105,7 @@ describeEachDialect('conversations', (dialect) => {
     });
 
     it('owners and admins add members (a member gets 403); the added user gets member.added with the conversation, then its messages live', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const carol = await user('carol');
-      const dave = await user('dave');
+      const [alice, bob, carol, dave] = await users(['alice', 'bob', 'carol', 'dave']);
       const g = (await alice.createGroup('Team', [id(bob)])).conversation.id;
 
       const denied = await failure(bob.addMembers(g, [id(carol)]));
@@ -214,9 +144,7 @@ describeEachDialect('conversations', (dialect) => {
     });
 
     it('two admins adding the same person at once both succeed', async () => {
-      const owner = await user('owner', false);
-      const admin = await user('admin', false);
-      const newcomer = await user('newcomer', false);
+      const [owner, admin, newcomer] = await users(['owner', 'admin', 'newcomer'], false);
       for (let round = 0; round < 10; round++) {
         const g = (await owner.createGroup(`Race ${round}`, [id(admin)])).conversation.id;
         await owner.setRole(g, id(admin), 'admin');
@@ -227,10 +155,7 @@ describeEachDialect('conversations', (dialect) => {
     });
 
     it('removal: admins cannot remove the owner or another admin, the owner can; member.removed reaches everyone and the removed user stops receiving messages', async () => {
-      const owner = await user('owner');
-      const admin1 = await user('admin');
-      const admin2 = await user('admin');
-      const member = await user('member');
+      const [owner, admin1, admin2, member] = await users(['owner', 'admin', 'admin', 'member']);
       const g = (await owner.createGroup('Rules', [id(admin1), id(admin2), id(member)])).conversation.id;
       await owner.setRole(g, id(admin1), 'admin');
       await owner.setRole(g, id(admin2), 'admin');
@@ -263,9 +188,7 @@ describeEachDialect('conversations', (dialect) => {
     });
 
     it('only the owner changes roles, and the owner role cannot be changed that way', async () => {
-      const owner = await user('owner', false);
-      const admin = await user('admin', false);
-      const member = await user('member', false);
+      const [owner, admin, member] = await users(['owner', 'admin', 'member'], false);
       const g = (await owner.createGroup('Roles', [id(admin), id(member)])).conversation.id;
       await owner.setRole(g, id(admin), 'admin');
       expect((await failure(admin.setRole(g, id(member), 'admin'))).status).toBe(403);
@@ -277,10 +200,7 @@ describeEachDialect('conversations', (dialect) => {
     });
 
     it('an owner who leaves passes ownership to the longest-standing admin (member.updated, member.removed "left")', async () => {
-      const owner = await user('owner');
-      const early = await user('early');
-      const admin = await user('admin');
-      const lateAdmin = await user('late');
+      const [owner, early, admin, lateAdmin] = await users(['owner', 'early', 'admin', 'late']);
       const g = (await owner.createGroup('Succession', [id(early)])).conversation.id;
       await sleep(5);
       await owner.addMembers(g, [id(admin)]);
@@ -306,9 +226,7 @@ describeEachDialect('conversations', (dialect) => {
     });
 
     it('without admins, ownership passes to the longest-standing member', async () => {
-      const owner = await user('owner', false);
-      const first = await user('first', false);
-      const second = await user('second', false);
+      const [owner, first, second] = await users(['owner', 'first', 'second'], false);
       const g = (await owner.createGroup('No admins', [id(first)])).conversation.id;
       await sleep(5);
       await owner.addMembers(g, [id(second)]);
@@ -319,9 +237,7 @@ describeEachDialect('conversations', (dialect) => {
     });
 
     it('owners and admins change the title and topic (conversation.updated live); members get 403', async () => {
-      const owner = await user('owner');
-      const admin = await user('admin');
-      const member = await user('member');
+      const [owner, admin, member] = await users(['owner', 'admin', 'member']);
       const g = (await owner.createGroup('Old title', [id(admin), id(member)])).conversation.id;
       await owner.setRole(g, id(admin), 'admin');
       const updates = record(member, 'conversation.updated');
@@ -340,9 +256,8 @@ describeEachDialect('conversations', (dialect) => {
 
   describe('channels', () => {
     it('names are lower-cased and unique (409 channel_name_taken, in any case)', async () => {
-      const alice = await user('alice', false);
-      const bob = await user('bob', false);
-      const k = tag();
+      const [alice, bob] = await users(['alice', 'bob'], false);
+      const k = uniqueTag();
       const { conversation, membership } = await alice.createChannel(`General-${k.toUpperCase()}`, 'Everything');
       expect(conversation).toMatchObject({ kind: 'channel', name: `general-${k}`, title: null, topic: 'Everything', memberCount: 1 });
       expect(membership.role).toBe('owner');
@@ -360,7 +275,7 @@ describeEachDialect('conversations', (dialect) => {
       const alice = await user('alice');
       const bob = await user('bob', false);
       const carol = await user('carol', false);
-      const k = tag();
+      const k = uniqueTag();
       const c = (await alice.createChannel(`${k}-news`, 'Daily news')).conversation.id;
       await alice.createChannel(`${k}-random`);
       await alice.sendMessage(c, 'first post');
@@ -397,9 +312,8 @@ describeEachDialect('conversations', (dialect) => {
     });
 
     it('leaving a channel stops its messages; joining again brings them back live', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const c = (await alice.createChannel(`${tag()}-talk`)).conversation.id;
+      const [alice, bob] = await users(['alice', 'bob']);
+      const c = (await alice.createChannel(`${uniqueTag()}-talk`)).conversation.id;
       const atBob = record(bob, 'message.created');
       const atAlice = record(alice, 'message.created');
       const removed = record(alice, 'member.removed');
@@ -420,10 +334,9 @@ describeEachDialect('conversations', (dialect) => {
     });
 
     it('joining the same channel several times at once succeeds every time', async () => {
-      const alice = await user('alice', false);
-      const bob = await user('bob', false);
+      const [alice, bob] = await users(['alice', 'bob'], false);
       for (let round = 0; round < 5; round++) {
-        const c = (await alice.createChannel(`${tag()}-rush`)).conversation.id;
+        const c = (await alice.createChannel(`${uniqueTag()}-rush`)).conversation.id;
         const results = await Promise.allSettled([bob.joinChannel(c), bob.joinChannel(c), bob.joinChannel(c)]);
         expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as ParleyError).code))).toEqual(['ok', 'ok', 'ok']);
         expect((await alice.conversation(c)).conversation.memberCount).toBe(2);
@@ -431,8 +344,7 @@ describeEachDialect('conversations', (dialect) => {
     });
 
     it('a group cannot be joined by an outsider (404)', async () => {
-      const alice = await user('alice', false);
-      const bob = await user('bob', false);
+      const [alice, bob] = await users(['alice', 'bob'], false);
       const g = (await alice.createGroup('Private')).conversation.id;
       expect((await failure(bob.joinChannel(g))).status).toBe(404);
       expect((await failure(bob.conversation(g))).status).toBe(404);
@@ -441,9 +353,7 @@ describeEachDialect('conversations', (dialect) => {
 
   describe('conversation list', () => {
     it('is sorted by last activity, with the last message, unread counts and the DM peer', async () => {
-      const alice = await user('alice', false);
-      const bob = await user('bob', false);
-      const carol = await user('carol', false);
+      const [alice, bob, carol] = await users(['alice', 'bob', 'carol'], false);
       const dm = (await alice.createDm(id(bob))).conversation.id;
       await sleep(5);
       const g = (await alice.createGroup('Group', [id(bob), id(carol)])).conversation.id;
@@ -469,7 +379,7 @@ describeEachDialect('conversations', (dialect) => {
       expect(list.find((c) => c.conversation.id === g)?.lastMessage).toBeNull();
 
       // My own messages never count as unread; replying means I have read up to there.
-      const bobsView = (await bob.conversations()).find((c) => c.conversation.id === dm)!;
+      const bobsView = await summary(bob, dm);
       expect(bobsView.unreadCount).toBe(0);
       expect(bobsView.peer?.id).toBe(id(alice));
 

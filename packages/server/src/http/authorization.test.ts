@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { routes, type RouteDef, type RouteName } from '@parley/protocol';
 import type { ParleyClient } from '@parley/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newClient } from '../testing/clients.js';
+import { newClient, uniqueTag } from '../testing/clients.js';
 import { describeEachDialect, startTestServer, type TestServer } from '../testing/harness.js';
 import { api, expectError, refusedUpgrade, RawSocket, type RawResponse } from '../testing/raw.js';
 
@@ -16,7 +15,6 @@ const routeEntries = Object.entries(routes) as [RouteName, RouteDef][];
 const conversationRoutes = routeEntries.filter(([, def]) => /:conversationId|:messageId/.test(def.path));
 const authRoutes = routeEntries.filter(([, def]) => def.auth);
 
-const tag = () => randomBytes(4).toString('hex');
 
 interface Ids {
   conversationId: string;
@@ -31,7 +29,7 @@ interface Ids {
  * input. A route added without an entry here fails the "has a valid sample" test below.
  */
 const samples: Partial<Record<RouteName, (ids: Ids) => { body?: unknown; query?: Record<string, string> }>> = {
-  register: () => ({ body: { username: `x${tag()}`, password: 'long enough password' } }),
+  register: () => ({ body: { username: `x${uniqueTag()}`, password: 'long enough password' } }),
   login: () => ({ body: { username: 'nobody', password: 'long enough password' } }),
   logout: () => ({ body: {} }),
   updateMe: () => ({ body: { statusText: 'hijacked' } }),
@@ -41,7 +39,7 @@ const samples: Partial<Record<RouteName, (ids: Ids) => { body?: unknown; query?:
   updateConversation: () => ({ body: { topic: 'hijacked topic' } }),
   addMembers: (ids) => ({ body: { userIds: [ids.userId] } }),
   updateMember: () => ({ body: { role: 'admin' } }),
-  sendMessage: () => ({ body: { clientId: `intruder-${tag()}`, text: 'intruder message' } }),
+  sendMessage: () => ({ body: { clientId: `intruder-${uniqueTag()}`, text: 'intruder message' } }),
   editMessage: () => ({ body: { text: 'intruder edit' } }),
   toggleReaction: () => ({ body: { emoji: '👍' } }),
   markRead: () => ({ body: { seq: 1 } }),
@@ -116,7 +114,7 @@ describeEachDialect('nobody reads what is not theirs', (dialect) => {
   type Snapshot = Awaited<ReturnType<typeof snapshot>>;
 
   const secret = (where: string) => {
-    const s = `secret-${where}-${tag()}`;
+    const s = `secret-${where}-${uniqueTag()}`;
     secrets.push(s);
     return s;
   };
@@ -150,10 +148,10 @@ describeEachDialect('nobody reads what is not theirs', (dialect) => {
       ParleyClient,
     ];
     const id = (c: ParleyClient) => c.user!.id;
-    groupTitle = `Private plans ${tag()}`;
+    groupTitle = `Private plans ${uniqueTag()}`;
     dm = (await alice.createDm(id(bob))).conversation.id;
     group = (await alice.createGroup(groupTitle, [id(bob), id(dave), id(erin)])).conversation.id;
-    channel = (await alice.createChannel(`open-${tag()}`, 'everyone welcome')).conversation.id;
+    channel = (await alice.createChannel(`open-${uniqueTag()}`, 'everyone welcome')).conversation.id;
     await bob.joinChannel(channel);
     carolDm = (await carol.createDm(id(dave))).conversation.id;
 
@@ -172,7 +170,7 @@ describeEachDialect('nobody reads what is not theirs', (dialect) => {
     firstMessage[channel] = (await alice.sendMessage(channel, secret('channel'))).id;
     await bob.sendMessage(channel, secret('channel-reply'));
     const daveText = secret('dave-in-group');
-    const daveClientId = `dave-${tag()}`;
+    const daveClientId = `dave-${uniqueTag()}`;
     daveOldMessage = { id: (await dave.sendMessage(group, daveText, { clientId: daveClientId })).id, clientId: daveClientId, text: daveText };
     await daveWs.waitFor((f) => f.type === 'message.created' && (f.message as { text?: string }).text === daveText, 5_000, 'dave sees the group');
 
@@ -341,7 +339,7 @@ describeEachDialect('nobody reads what is not theirs', (dialect) => {
       // Replying to it from her own conversation is refused and stores nothing.
       const reply = await api(t, 'POST', `/conversations/${carolDm}/messages`, {
         token: carol.token,
-        body: { clientId: `reply-${tag()}`, text: 'what did you say?', replyTo: foreign },
+        body: { clientId: `reply-${uniqueTag()}`, text: 'what did you say?', replyTo: foreign },
       });
       expectError(reply, 404, 'not_found');
       expect(leaks(reply.text)).toEqual([]);
@@ -426,7 +424,7 @@ describeEachDialect('nobody reads what is not theirs', (dialect) => {
       for (const conversationId of [dm, group, channel]) {
         const m = await alice.sendMessage(conversationId, secret('live'));
         // Over the socket too.
-        const ack = await bobWs.request({ type: 'message.send', conversationId, clientId: `b-${tag()}`, text: secret('live-ws') });
+        const ack = await bobWs.request({ type: 'message.send', conversationId, clientId: `b-${uniqueTag()}`, text: secret('live-ws') });
         expect(ack.type).toBe('ack');
         await alice.editMessage(conversationId, m.id, secret('edited'));
         await bob.toggleReaction(conversationId, m.id, '❤️');
@@ -481,7 +479,7 @@ describeEachDialect('nobody reads what is not theirs', (dialect) => {
       const bobStart = bobWs.frames.length;
       for (const socket of [carolWs, daveWs]) {
         for (const conversationId of [dm, group, channel]) {
-          const send = await socket.request({ type: 'message.send', conversationId, clientId: `x-${tag()}`, text: 'intruder message' });
+          const send = await socket.request({ type: 'message.send', conversationId, clientId: `x-${uniqueTag()}`, text: 'intruder message' });
           expect(send.type).toBe('error');
           expect(['not_found', 'forbidden']).toContain((send.error as { code: string }).code);
           if (conversationId !== channel) expect((send.error as { code: string }).code).toBe('not_found');

@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { ErrorCode } from '@parley/protocol';
 import type { ParleyClient } from '@parley/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newClient, TEST_PASSWORD, uniqueName } from '../testing/clients.js';
+import { newClient, TEST_PASSWORD, uniqueName, uniqueTag } from '../testing/clients.js';
 import { describeEachDialect, startTestServer, type TestServer } from '../testing/harness.js';
 import { api, expectError, RawSocket, type RawRequest } from '../testing/raw.js';
 
 /** "Bad input gets a clear error and changes nothing", over HTTP. */
 
-const tag = () => randomBytes(4).toString('hex');
 const KIB = 1024;
 
 interface Case {
@@ -165,7 +163,7 @@ describeEachDialect('bad HTTP input gets a clear error and changes nothing', (di
     const scratch = (await alice.createGroup('scratch')).conversation.id;
     const texts = ['a'.repeat(16 * KIB), '€'.repeat(5_461) + 'a', 'line one\nline two\tand a tab', '👩🏽‍💻 ünïcödé'];
     for (const text of texts) {
-      const res = await api(t, 'POST', `/conversations/${scratch}/messages`, { token: alice.token, body: { clientId: `ok-${tag()}`, text } });
+      const res = await api(t, 'POST', `/conversations/${scratch}/messages`, { token: alice.token, body: { clientId: `ok-${uniqueTag()}`, text } });
       expect(res.status, res.text.slice(0, 200)).toBe(201);
     }
     expect((await alice.messages(scratch)).messages.map((m) => m.text)).toEqual(texts);
@@ -186,12 +184,12 @@ describeEachDialect('bad HTTP input gets a clear error and changes nothing', (di
         ['émile', TEST_PASSWORD],
         ['', TEST_PASSWORD],
         [42, TEST_PASSWORD],
-        [`pw${tag()}`, 'short'],
-        [`pw${tag()}`, 'x'.repeat(257)],
-        [`pw${tag()}`, null],
-        [`pw${tag()}`, 12345678],
-        [`dn${tag()}`, TEST_PASSWORD, { displayName: 'bell\u0007' }],
-        [`dn${tag()}`, TEST_PASSWORD, { displayName: 'd'.repeat(65) }],
+        [`pw${uniqueTag()}`, 'short'],
+        [`pw${uniqueTag()}`, 'x'.repeat(257)],
+        [`pw${uniqueTag()}`, null],
+        [`pw${uniqueTag()}`, 12345678],
+        [`dn${uniqueTag()}`, TEST_PASSWORD, { displayName: 'bell\u0007' }],
+        [`dn${uniqueTag()}`, TEST_PASSWORD, { displayName: 'd'.repeat(65) }],
       ];
       expectError(await api(t, 'POST', '/auth/register', { body: { username: uniqueName('nopw') } }), 400, 'validation_failed');
       for (const [username, password, extra] of bad) {
@@ -275,7 +273,7 @@ describeEachDialect('rate limits', (dialect) => {
     });
 
     it('the 4th rapid send answers 429 with Retry-After and is not stored', async () => {
-      const sendOne = (text: string) => api(t, 'POST', `/conversations/${dm}/messages`, { token: alice.token, body: { clientId: `c-${tag()}`, text } });
+      const sendOne = (text: string) => api(t, 'POST', `/conversations/${dm}/messages`, { token: alice.token, body: { clientId: `c-${uniqueTag()}`, text } });
       const statuses = [];
       for (const text of ['one', 'two', 'three']) statuses.push((await sendOne(text)).status);
       expect(statuses).toEqual([201, 201, 201]);
@@ -285,7 +283,7 @@ describeEachDialect('rate limits', (dialect) => {
       expect(error.retryAfterMs).toBeGreaterThan(0);
       // Over the socket, the same budget answers an error frame.
       const ws = await RawSocket.open(t, { token: alice.token });
-      const answer = await ws.request({ type: 'message.send', conversationId: dm, clientId: `c-${tag()}`, text: 'five, refused' });
+      const answer = await ws.request({ type: 'message.send', conversationId: dm, clientId: `c-${uniqueTag()}`, text: 'five, refused' });
       ws.close();
       expect(answer).toMatchObject({ type: 'error', error: { code: 'rate_limited' } });
       expect((answer.error as { retryAfterMs?: number }).retryAfterMs).toBeGreaterThan(0);

@@ -1,23 +1,17 @@
 import type { ParleyClient } from '@parley/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectedClients, eventually, record } from '../testing/clients.js';
-import { describeEachDialect, startTestServer, type TestServer } from '../testing/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventually, record } from '../testing/clients.js';
+import { describeEachDialect, useTestServer } from '../testing/harness.js';
 
 describeEachDialect('messaging through the SDK', (dialect) => {
-  let t: TestServer;
+  const suite = useTestServer(dialect);
   let alice: ParleyClient;
   let bob: ParleyClient;
   let conversationId: string;
 
   beforeAll(async () => {
-    t = await startTestServer(dialect);
-    [alice, bob] = await connectedClients(t, 2);
+    [alice, bob] = await suite.users(['alice', 'bob']);
     conversationId = (await alice.createDm(bob.user!.id)).conversation.id;
-  });
-  afterAll(async () => {
-    alice.disconnect();
-    bob.disconnect();
-    await t.close();
   });
 
   it('delivers a sent message live to the other member, once', async () => {

@@ -68,10 +68,14 @@ export class FrameHandler {
       if (!parsed.success) throw validationError(parsed.error.issues, 'frame');
       await this.execute(c, parsed.data);
     } catch (err) {
-      const apiError = toApiError(err);
-      if (apiError.code === 'internal') this.deps.logger.error({ err }, 'frame failed');
-      c.sendError(apiError.toPayload(), id);
+      this.fail(c, err, id);
     }
+  }
+
+  private fail(c: Connection, err: unknown, id: string | number | undefined): void {
+    const apiError = toApiError(err);
+    if (apiError.code === 'internal') this.deps.logger.error({ err }, 'frame failed');
+    c.sendError(apiError.toPayload(), id);
   }
 
   private async execute(c: Connection, frame: ParsedClientFrame): Promise<void> {
@@ -85,14 +89,19 @@ export class FrameHandler {
         if (!d.accepting()) throw new ApiError('unavailable', 'Server is restarting; send again after reconnecting');
         d.limits.sendUser.enforce(c.userId, 'messages');
         d.limits.sendIp.enforce(c.ip, 'messages');
-        const { message } = await d.messages.send({
+        // Queued in arrival order without waiting for the commit, so a client's next frames (and
+        // its next sends, which join the same group commit) are not held behind this one.
+        const sent = d.messages.send({
           senderId: c.userId,
           conversationId: frame.conversationId,
           clientId: frame.clientId,
           text: frame.text,
           replyTo: frame.replyTo,
         });
-        c.sendControl({ type: 'ack', id: frame.id, message });
+        sent.then(
+          ({ message }) => c.sendControl({ type: 'ack', id: frame.id, message }),
+          (err: unknown) => this.fail(c, err, frame.id),
+        );
         return;
       }
       case 'typing': {

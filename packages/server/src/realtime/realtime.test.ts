@@ -1,75 +1,21 @@
 import { limits } from '@parley/protocol';
-import { ParleyClient, ParleyError, type Message } from '@parley/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, newClient, record, sleep, TEST_PASSWORD } from '../testing/clients.js';
-import { describeEachDialect, startTestServer, type TestServer } from '../testing/harness.js';
+import type { Message, ParleyClient, ParleyError } from '@parley/sdk';
+import { describe, expect, it } from 'vitest';
+import { eventually, failure, id, record, seen, sleep } from '../testing/clients.js';
+import { describeEachDialect, useTestServer } from '../testing/harness.js';
+import { api } from '../testing/raw.js';
 
-async function api<T = unknown>(
-  t: TestServer,
-  method: string,
-  path: string,
-  options: { token?: string | null; body?: unknown } = {},
-): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${t.url}/api/v1${path}`, {
-    method,
-    headers,
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-async function failure(call: Promise<unknown>): Promise<ParleyError> {
-  try {
-    await call;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ParleyError);
-    return err as ParleyError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const id = (c: ParleyClient): string => c.user!.id;
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describeEachDialect('live messaging', (dialect) => {
-  let t: TestServer;
-  const clients: ParleyClient[] = [];
-
-  async function user(prefix = 'user', connect = true): Promise<ParleyClient> {
-    const client = await newClient(t, prefix);
-    clients.push(client);
-    if (connect) await client.connect();
-    return client;
-  }
-
-  async function secondDevice(of: ParleyClient, connect = true): Promise<ParleyClient> {
-    const client = new ParleyClient({ baseUrl: t.url, reconnect: { baseMs: 50, maxMs: 500 } });
-    clients.push(client);
-    await client.login(of.user!.username, TEST_PASSWORD);
-    if (connect) await client.connect();
-    return client;
-  }
+  const suite = useTestServer(dialect);
+  const { user, users, device } = suite;
 
   async function dmPair(connect = true) {
-    const alice = await user('alice', connect);
-    const bob = await user('bob', connect);
+    const [alice, bob] = await users(['alice', 'bob'], connect);
     const dm = (await alice.createDm(id(bob))).conversation.id;
     return { alice, bob, dm };
   }
-
-  beforeAll(async () => {
-    t = await startTestServer(dialect);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.disconnect();
-    await t.server.close();
-    await sleep(100);
-    await t.close();
-  });
 
   describe('editing', () => {
     it('the author edits; message.updated arrives live with editedAt; others get 403', async () => {
@@ -81,7 +27,7 @@ describeEachDialect('live messaging', (dialect) => {
       expect(edited.editedAt).not.toBeNull();
       expect(Date.parse(edited.editedAt!)).toBeGreaterThanOrEqual(Date.parse(m.createdAt));
 
-      const live = await eventually(() => updates.find((u) => u.message.id === m.id), 3000, 'message.updated');
+      const live = await seen(updates, (u) => u.message.id === m.id, 'message.updated');
       expect(live.message).toMatchObject({ text: 'Hello', editedAt: edited.editedAt, seq: m.seq });
 
       const err = await failure(bob.editMessage(dm, m.id, 'Hacked'));
@@ -105,7 +51,7 @@ describeEachDialect('live messaging', (dialect) => {
       const tombstone = await alice.deleteMessage(dm, m2.id);
       expect(tombstone).toMatchObject({ id: m2.id, seq: m2.seq, text: '', reactions: [], mentions: [] });
       expect(tombstone.deletedAt).not.toBeNull();
-      const live = await eventually(() => deletions.find((d) => d.message.id === m2.id), 3000, 'message.deleted');
+      const live = await seen(deletions, (d) => d.message.id === m2.id, 'message.deleted');
       expect(live.message).toMatchObject({ text: '', seq: m2.seq, deletedAt: tombstone.deletedAt });
 
       const history = (await bob.messages(dm)).messages;
@@ -141,7 +87,7 @@ describeEachDialect('live messaging', (dialect) => {
       expect((await failure(member.deleteMessage(g, byOther.id))).status).toBe(403);
       const removed = await admin.deleteMessage(g, byOther.id);
       expect(removed.text).toBe('');
-      await eventually(() => deletions.find((d) => d.message.id === byOther.id), 3000, 'message.deleted');
+      await seen(deletions, (d) => d.message.id === byOther.id, 'message.deleted');
 
       const byAdmin = await admin.sendMessage(g, 'admin says');
       expect((await owner.deleteMessage(g, byAdmin.id)).deletedAt).not.toBeNull();
@@ -161,7 +107,7 @@ describeEachDialect('live messaging', (dialect) => {
       const first = await bob.toggleReaction(dm, m.id, coder);
       expect(first.added).toBe(true);
       expect(first.message.reactions).toEqual([{ emoji: coder, count: 1, userIds: [id(bob)] }]);
-      const e1 = await eventually(() => added.find((e) => e.messageId === m.id && e.userId === id(bob)), 3000, 'reaction.added');
+      const e1 = await seen(added, (e) => e.messageId === m.id && e.userId === id(bob), 'reaction.added');
       expect(e1).toMatchObject({ conversationId: dm, emoji: coder, count: 1 });
 
       const second = await alice.toggleReaction(dm, m.id, coder);
@@ -170,7 +116,7 @@ describeEachDialect('live messaging', (dialect) => {
       const undo = await bob.toggleReaction(dm, m.id, coder);
       expect(undo.added).toBe(false);
       expect(undo.message.reactions).toEqual([{ emoji: coder, count: 1, userIds: [id(alice)] }]);
-      const e2 = await eventually(() => removed.find((e) => e.messageId === m.id && e.userId === id(bob)), 3000, 'reaction.removed');
+      const e2 = await seen(removed, (e) => e.messageId === m.id && e.userId === id(bob), 'reaction.removed');
       expect(e2).toMatchObject({ emoji: coder, count: 1 });
 
       const last = await alice.toggleReaction(dm, m.id, coder);
@@ -219,12 +165,12 @@ describeEachDialect('live messaging', (dialect) => {
       const atBob = record(bob, 'typing');
       const atAlice = record(alice, 'typing');
       alice.typing(dm);
-      const on = await eventually(() => atBob.find((e) => e.active), 3000, 'typing on');
+      const on = await seen(atBob, (e) => e.active, 'typing on');
       const shownAt = Date.now();
       expect(on).toEqual({ conversationId: dm, userId: id(alice), active: true });
       expect(bob.typingUsers(dm)).toEqual([id(alice)]);
 
-      const off = await eventually(() => atBob.find((e) => !e.active), limits.typingTtlMs + 2000, 'typing off');
+      const off = await seen(atBob, (e) => !e.active, 'typing off', limits.typingTtlMs + 2000);
       const shownFor = Date.now() - shownAt;
       expect(off).toEqual({ conversationId: dm, userId: id(alice), active: false });
       expect(shownFor).toBeGreaterThan(limits.typingTtlMs - 500);
@@ -264,9 +210,8 @@ describeEachDialect('live messaging', (dialect) => {
     });
 
     it('online while any device is connected, away when all are idle, offline (with lastSeenAt) after the last one leaves', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const bobPhone = await secondDevice(bob);
+      const [alice, bob] = await users(['alice', 'bob']);
+      const bobPhone = await device(bob);
       const events = record(alice, 'presence');
       const http = async () => (await alice.getPresence([id(bob)]))[0];
       expect((await alice.watchPresence([id(bob)]))[0]?.status).toBe('online');
@@ -277,11 +222,11 @@ describeEachDialect('live messaging', (dialect) => {
       expect((await http())?.status).toBe('online');
 
       bobPhone.setPresence('away');
-      await eventually(() => events.find((e) => e.status === 'away'), 3000, 'away');
+      await seen(events, (e) => e.status === 'away', 'away');
       expect((await http())?.status).toBe('away');
 
       bobPhone.setPresence('online');
-      await eventually(() => events.find((e) => e.status === 'online'), 3000, 'online again');
+      await seen(events, (e) => e.status === 'online', 'online again');
       expect((await http())?.status).toBe('online');
 
       bob.disconnect();
@@ -291,7 +236,7 @@ describeEachDialect('live messaging', (dialect) => {
 
       const lastSocketClosedAt = Date.now();
       bobPhone.disconnect();
-      const offline = await eventually(() => events.find((e) => e.status === 'offline'), 3000, 'offline');
+      const offline = await seen(events, (e) => e.status === 'offline', 'offline');
       expect(Date.now() - lastSocketClosedAt).toBeGreaterThanOrEqual(90);
       expect(offline.userId).toBe(id(bob));
       expect(offline.lastSeenAt).not.toBeNull();
@@ -326,8 +271,7 @@ describeEachDialect('live messaging', (dialect) => {
     });
 
     it('a quick reconnect within the grace period does not flicker offline', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
+      const [alice, bob] = await users(['alice', 'bob']);
       await alice.watchPresence([id(bob)]);
       const events = record(alice, 'presence');
       bob.disconnect();
@@ -348,25 +292,22 @@ describeEachDialect('live messaging', (dialect) => {
       expect(sent.map((m) => m.seq)).toEqual(range(1, 25));
 
       const seqs = (page: { messages: Message[] }) => page.messages.map((m) => m.seq);
-      const newest = await bob.messages(dm, { limit: 10 });
-      expect(seqs(newest)).toEqual(range(16, 25));
-      expect(newest.hasMore).toBe(true);
-      const older = await bob.messages(dm, { before: 16, limit: 10 });
-      expect(seqs(older)).toEqual(range(6, 15));
-      expect(older.hasMore).toBe(true);
-      const oldest = await bob.messages(dm, { before: 6, limit: 10 });
-      expect(seqs(oldest)).toEqual(range(1, 5));
-      expect(oldest.hasMore).toBe(false);
-
-      const first = await bob.messages(dm, { after: 0, limit: 10 });
-      expect(seqs(first)).toEqual(range(1, 10));
-      expect(first.hasMore).toBe(true);
-      const exact = await bob.messages(dm, { after: 15, limit: 10 });
-      expect(seqs(exact)).toEqual(range(16, 25));
-      expect(exact.hasMore).toBe(false);
-      const tail = await bob.messages(dm, { after: 20, limit: 10 });
-      expect(seqs(tail)).toEqual(range(21, 25));
-      expect(tail.hasMore).toBe(false);
+      // Each query, with the seqs of the page it answers and whether there is more.
+      const pages: [Parameters<ParleyClient['messages']>[1], number[], boolean][] = [
+        // Backwards from the newest.
+        [{ limit: 10 }, range(16, 25), true],
+        [{ before: 16, limit: 10 }, range(6, 15), true],
+        [{ before: 6, limit: 10 }, range(1, 5), false],
+        // Forwards from a position.
+        [{ after: 0, limit: 10 }, range(1, 10), true],
+        [{ after: 15, limit: 10 }, range(16, 25), false],
+        [{ after: 20, limit: 10 }, range(21, 25), false],
+      ];
+      for (const [query, expected, hasMore] of pages) {
+        const page = await bob.messages(dm, query);
+        expect(seqs(page), JSON.stringify(query)).toEqual(expected);
+        expect(page.hasMore, JSON.stringify(query)).toBe(hasMore);
+      }
       expect(await bob.messages(dm, { after: 25 })).toEqual({ messages: [], hasMore: false });
 
       const all = await bob.messages(dm, { limit: 100 });
@@ -391,12 +332,12 @@ describeEachDialect('live messaging', (dialect) => {
     it('over HTTP: the same clientId twice answers 200 with the original message', async () => {
       const { alice, bob, dm } = await dmPair(false);
       const body = { clientId: 'retry-http-1', text: 'only once' };
-      const first = await api<Message>(t, 'POST', `/conversations/${dm}/messages`, { token: alice.token, body });
+      const first = await api<Message>(suite.t, 'POST', `/conversations/${dm}/messages`, { token: alice.token, body });
       expect(first.status).toBe(201);
-      const second = await api<Message>(t, 'POST', `/conversations/${dm}/messages`, { token: alice.token, body });
+      const second = await api<Message>(suite.t, 'POST', `/conversations/${dm}/messages`, { token: alice.token, body });
       expect(second.status).toBe(200);
-      expect(second.body).toEqual(first.body);
-      expect((await bob.messages(dm)).messages.map((m) => m.id)).toEqual([first.body.id]);
+      expect(second.json).toEqual(first.json);
+      expect((await bob.messages(dm)).messages.map((m) => m.id)).toEqual([first.json.id]);
     });
 
     it('over the socket: the same clientId twice is the same message, delivered once', async () => {
@@ -411,12 +352,12 @@ describeEachDialect('live messaging', (dialect) => {
         alice.sendMessage(dm, 'socket twice', { clientId: 'retry-ws-2' }),
       ]);
       expect(a.id).toBe(b.id);
-      const viaHttp = await api<Message>(t, 'POST', `/conversations/${dm}/messages`, {
+      const viaHttp = await api<Message>(suite.t, 'POST', `/conversations/${dm}/messages`, {
         token: alice.token,
         body: { clientId: 'retry-ws-2', text: 'socket twice' },
       });
       expect(viaHttp.status).toBe(200);
-      expect(viaHttp.body.id).toBe(a.id);
+      expect(viaHttp.json.id).toBe(a.id);
 
       await eventually(() => atBob.some((e) => e.message.id === a.id), 3000, 'bob receives');
       await sleep(150);

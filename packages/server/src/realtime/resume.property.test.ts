@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eventually, newClient } from '../testing/clients.js';
-import { describeEachDialect, startTestServer, type TestServer } from '../testing/harness.js';
+import { describeEachDialect, useTestServer } from '../testing/harness.js';
 import { newFlakyClient, type FlakyClient } from '../testing/network.js';
 
 type Command = { kind: 'send'; client: number; count: number } | { kind: 'drop'; client: number } | { kind: 'offline'; client: number } | { kind: 'online'; client: number };
@@ -16,17 +16,13 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 );
 
 describeEachDialect('property: interleaved sends, disconnects and reconnects', (dialect) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(dialect);
-  });
-  afterAll(() => t.close());
+  const suite = useTestServer(dialect);
 
   it('every client ends with every message exactly once, in seq order', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 25 }), async (commands) => {
-        const clients: FlakyClient[] = await Promise.all(Array.from({ length: CLIENTS }, () => newFlakyClient(t, 'prop')));
-        const owner = await newClient(t, 'owner');
+        const clients: FlakyClient[] = await Promise.all(Array.from({ length: CLIENTS }, () => newFlakyClient(suite.t, 'prop')));
+        const owner = await newClient(suite.t, 'owner');
         const { conversation } = await owner.createGroup('property', clients.map((c) => c.client.user!.id));
         const received = clients.map(() => [] as number[]);
         clients.forEach((c, i) => c.client.on('message.created', (e) => e.conversationId === conversation.id && received[i]!.push(e.message.seq)));

@@ -1,7 +1,7 @@
 import type { ClientEvents, ParleyClient } from '@parley/sdk';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectedClients, eventually, newClient, record } from '../testing/clients.js';
-import { describeEachDialect, startTestServer, type TestServer } from '../testing/harness.js';
+import { beforeAll, expect, it } from 'vitest';
+import { eventually, newClient, record } from '../testing/clients.js';
+import { describeEachDialect, useTestServer } from '../testing/harness.js';
 import { newFlakyClient, type FlakyClient } from '../testing/network.js';
 
 function texts(events: ClientEvents['message.created'][], conversationId: string): string[] {
@@ -9,23 +9,19 @@ function texts(events: ClientEvents['message.created'][], conversationId: string
 }
 
 describeEachDialect('reconnect and resume', (dialect) => {
-  let t: TestServer;
+  const suite = useTestServer(dialect);
   let alice: ParleyClient;
   let carol: ParleyClient;
   let bob: FlakyClient;
   let groupId: string;
 
   beforeAll(async () => {
-    t = await startTestServer(dialect);
-    [alice, carol] = await connectedClients(t, 2);
-    bob = await newFlakyClient(t);
+    [alice, carol] = await suite.users(['alice', 'carol']);
+    bob = await newFlakyClient(suite.t);
+    suite.track(bob.client);
     await bob.client.connect();
     groupId = (await alice.createGroup('resume', [bob.client.user!.id, carol.user!.id])).conversation.id;
     await eventually(() => bob.client.position !== null, 2000);
-  });
-  afterAll(async () => {
-    for (const c of [alice, carol, bob.client]) c.disconnect();
-    await t.close();
   });
 
   it('a client that lost its connection while others sent receives everything once, in order', async () => {
@@ -84,14 +80,14 @@ describeEachDialect('reconnect and resume', (dialect) => {
   });
 
   it('a position older than the replay horizon gets an explicit resync, not a silent gap', async () => {
-    const dave = await newClient(t);
+    const dave = await newClient(suite.t);
     await carol.addMembers(groupId, [dave.user!.id]).catch(() => alice.addMembers(groupId, [dave.user!.id]));
     await dave.connect();
     const resyncs = record(dave, 'resync');
     dave.disconnect();
     await alice.sendMessage(groupId, 'pruned away');
     // Retention passes: the log forgets everything so far.
-    const { db } = t.server.database;
+    const { db } = suite.t.server.database;
     const head = await db.selectFrom('event_head').select('pos').executeTakeFirstOrThrow();
     await db.deleteFrom('events').where('pos', '<=', head.pos).execute();
     await db.updateTable('event_head').set({ pruned_pos: head.pos }).execute();

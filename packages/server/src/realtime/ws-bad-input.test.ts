@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { ParleyClient } from '@parley/sdk';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { eventually, newClient } from '../testing/clients.js';
+import { eventually, newClient, uniqueTag } from '../testing/clients.js';
 import { describeEachDialect, startTestServer, type TestServer } from '../testing/harness.js';
 import { api, RawSocket, type Frame } from '../testing/raw.js';
 
 /** "Bad input gets a clear error and changes nothing", over a raw WebSocket; and slow readers. */
 
-const tag = () => randomBytes(4).toString('hex');
 const KIB = 1024;
 
 const errorOf = (f: Frame) => f.error as { code: string; message: string; details?: { path: string }[] };
@@ -47,8 +45,8 @@ describeEachDialect('bad WebSocket input', (dialect) => {
   async function stillWorks(socket: RawSocket): Promise<void> {
     const pong = await socket.ping();
     expect(pong.type).toBe('pong');
-    const text = `still works ${tag()}`;
-    const ack = await socket.request({ type: 'message.send', conversationId: dm, clientId: `ok-${tag()}`, text });
+    const text = `still works ${uniqueTag()}`;
+    const ack = await socket.request({ type: 'message.send', conversationId: dm, clientId: `ok-${uniqueTag()}`, text });
     expect(ack.type, JSON.stringify(ack)).toBe('ack');
     expect((ack.message as { text: string }).text).toBe(text);
     stored.push(text);

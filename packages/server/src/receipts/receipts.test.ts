@@ -1,61 +1,18 @@
-import { ParleyClient, ParleyError, type ConversationSummary } from '@parley/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, newClient, record, sleep, TEST_PASSWORD, uniqueName } from '../testing/clients.js';
-import { describeEachDialect, startTestServer, type TestServer } from '../testing/harness.js';
+import { ParleyClient } from '@parley/sdk';
+import { describe, expect, it } from 'vitest';
+import { eventually, failure, id, record, seen, sleep, summary, TEST_PASSWORD, uniqueName } from '../testing/clients.js';
+import { describeEachDialect, useTestServer } from '../testing/harness.js';
 
-async function failure(call: Promise<unknown>): Promise<ParleyError> {
-  try {
-    await call;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ParleyError);
-    return err as ParleyError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const id = (c: ParleyClient): string => c.user!.id;
 const at = (c: ParleyClient): string => `@${c.user!.username}`;
 
 describeEachDialect('receipts and mentions', (dialect) => {
-  let t: TestServer;
-  const clients: ParleyClient[] = [];
-
-  async function user(prefix = 'user', connect = true): Promise<ParleyClient> {
-    const client = await newClient(t, prefix);
-    clients.push(client);
-    if (connect) await client.connect();
-    return client;
-  }
-
-  /** Another connected device of the same person. */
-  async function secondDevice(of: ParleyClient): Promise<ParleyClient> {
-    const client = new ParleyClient({ baseUrl: t.url, reconnect: { baseMs: 50, maxMs: 500 } });
-    clients.push(client);
-    await client.login(of.user!.username, TEST_PASSWORD);
-    await client.connect();
-    return client;
-  }
-
-  async function summary(c: ParleyClient, conversationId: string): Promise<ConversationSummary> {
-    const found = (await c.conversations()).find((s) => s.conversation.id === conversationId);
-    if (!found) throw new Error(`${conversationId} is not in the list`);
-    return found;
-  }
+  const suite = useTestServer(dialect);
+  const { user, users, device } = suite;
 
   async function counts(c: ParleyClient, conversationId: string): Promise<{ unread: number; mentions: number }> {
     const s = await summary(c, conversationId);
     return { unread: s.unreadCount, mentions: s.mentionCount };
   }
-
-  beforeAll(async () => {
-    t = await startTestServer(dialect);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.disconnect();
-    await t.server.close();
-    await sleep(100);
-    await t.close();
-  });
 
   describe('read receipts', () => {
     it('markRead only moves forward and is clamped to the last message', async () => {
@@ -79,8 +36,7 @@ describeEachDialect('receipts and mentions', (dialect) => {
     });
 
     it('concurrent markRead calls never move the read position backwards', async () => {
-      const alice = await user('alice', false);
-      const bob = await user('bob', false);
+      const [alice, bob] = await users(['alice', 'bob'], false);
       for (let round = 0; round < 3; round++) {
         const g = (await alice.createGroup(`Catch up ${round}`, [id(bob)])).conversation.id;
         for (let i = 1; i <= 10; i++) await bob.sendMessage(g, `m${i}`);
@@ -92,23 +48,20 @@ describeEachDialect('receipts and mentions', (dialect) => {
 
     it('the read event reaches the other members and the reader’s other devices', async () => {
       const alice = await user('alice');
-      const alicePhone = await secondDevice(alice);
-      const bob = await user('bob');
-      const carol = await user('carol');
+      const alicePhone = await device(alice);
+      const [bob, carol] = await users(['bob', 'carol']);
       const g = (await alice.createGroup('Readers', [id(bob), id(carol)])).conversation.id;
       const m = await carol.sendMessage(g, 'Did everyone see this?');
       const readsAt = [bob, carol, alicePhone].map((c) => record(c, 'read'));
 
       await alice.markRead(g, m.seq);
       for (const list of readsAt) {
-        await eventually(() => list.find((e) => e.conversationId === g && e.userId === id(alice) && e.seq === m.seq), 3000, 'read event');
+        await seen(list, (e) => e.conversationId === g && e.userId === id(alice) && e.seq === m.seq, 'read event');
       }
     });
 
     it('receipts() lists each member’s read and delivered positions', async () => {
-      const alice = await user('alice', false);
-      const bob = await user('bob', false);
-      const carol = await user('carol', false);
+      const [alice, bob, carol] = await users(['alice', 'bob', 'carol'], false);
       const g = (await alice.createGroup('Positions', [id(bob), id(carol)])).conversation.id;
       await alice.sendMessage(g, 'one');
       await alice.sendMessage(g, 'two');
@@ -131,9 +84,7 @@ describeEachDialect('receipts and mentions', (dialect) => {
     });
 
     it('outsiders can neither read the receipts nor move them (404)', async () => {
-      const alice = await user('alice', false);
-      const bob = await user('bob', false);
-      const eve = await user('eve', false);
+      const [alice, bob, eve] = await users(['alice', 'bob', 'eve'], false);
       const dm = (await alice.createDm(id(bob))).conversation.id;
       expect((await failure(eve.receipts(dm))).status).toBe(404);
       expect((await failure(eve.markRead(dm, 1))).status).toBe(404);
@@ -143,13 +94,12 @@ describeEachDialect('receipts and mentions', (dialect) => {
 
   describe('delivery receipts', () => {
     it('a connected recipient’s SDK reports delivery by itself: the sender gets `delivered` within a second', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
+      const [alice, bob] = await users(['alice', 'bob']);
       const delivered = record(alice, 'delivered');
       const dm = (await alice.createDm(id(bob))).conversation.id;
       const started = Date.now();
       const m = await alice.sendMessage(dm, 'Are you there?');
-      const e = await eventually(() => delivered.find((d) => d.conversationId === dm && d.userId === id(bob)), 2000, 'delivered');
+      const e = await seen(delivered, (d) => d.conversationId === dm && d.userId === id(bob), 'delivered', 2000);
       expect(Date.now() - started).toBeLessThan(1000);
       expect(e.seq).toBe(m.seq);
       const bobReceipt = (await alice.receipts(dm)).receipts.find((r) => r.userId === id(bob));
@@ -159,15 +109,14 @@ describeEachDialect('receipts and mentions', (dialect) => {
     it('nobody reports delivery for an offline member or a client that turned it off', async () => {
       const alice = await user('alice');
       const offline = await user('offline', false);
-      const quiet = new ParleyClient({ baseUrl: t.url, autoDeliveryReceipts: false });
-      clients.push(quiet);
+      const quiet = suite.track(new ParleyClient({ baseUrl: suite.t.url, autoDeliveryReceipts: false }));
       await quiet.register({ username: uniqueName('quiet'), password: TEST_PASSWORD });
       await quiet.connect();
       const bob = await user('bob');
       const delivered = record(alice, 'delivered');
       const g = (await alice.createGroup('Delivery', [id(offline), id(quiet), id(bob)])).conversation.id;
       const m = await alice.sendMessage(g, 'ping');
-      await eventually(() => delivered.find((d) => d.conversationId === g && d.userId === id(bob) && d.seq === m.seq), 2000, 'bob delivered');
+      await seen(delivered, (d) => d.conversationId === g && d.userId === id(bob) && d.seq === m.seq, 'bob delivered', 2000);
       await sleep(400);
       expect(delivered.filter((d) => d.conversationId === g).map((d) => d.userId)).toEqual([id(bob)]);
       const receipts = new Map((await alice.receipts(g)).receipts.map((r) => [r.userId, r.deliveredSeq]));
@@ -178,9 +127,7 @@ describeEachDialect('receipts and mentions', (dialect) => {
 
   describe('mentions', () => {
     async function trio() {
-      const alice = await user('alice', false);
-      const bob = await user('bob', false);
-      const carol = await user('carol', false);
+      const [alice, bob, carol] = await users(['alice', 'bob', 'carol'], false);
       const g = (await alice.createGroup('Mentions', [id(bob), id(carol)])).conversation.id;
       return { alice, bob, carol, g };
     }
@@ -245,7 +192,7 @@ describeEachDialect('receipts and mentions', (dialect) => {
       const outsider = await user('outsider', false);
       const m = await alice.sendMessage(g, `hey ${at(outsider)} and ${at(bob)}`);
       expect(m.mentions).toEqual([id(bob)]);
-      const stored = await t.server.database.db.selectFrom('mentions').select('user_id').where('message_id', '=', m.id).execute();
+      const stored = await suite.t.server.database.db.selectFrom('mentions').select('user_id').where('message_id', '=', m.id).execute();
       expect(stored.map((r) => r.user_id)).toEqual([id(bob)]);
       expect(await outsider.conversations()).toEqual([]);
     });
@@ -272,7 +219,7 @@ describeEachDialect('receipts and mentions', (dialect) => {
       const edited = await alice.editMessage(g, m.id, `hello ${at(bob)}`);
       expect(edited.mentions).toEqual([id(bob)]);
       expect(await counts(bob, g)).toEqual({ unread: 1, mentions: 1 });
-      const live = await eventually(() => updates.find((u) => u.message.id === m.id), 3000, 'message.updated');
+      const live = await seen(updates, (u) => u.message.id === m.id, 'message.updated');
       expect(live.message.mentions).toEqual([id(bob)]);
 
       const moved = await alice.editMessage(g, m.id, `hello ${at(carol)}`);

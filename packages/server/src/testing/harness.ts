@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe } from 'vitest';
+import type { ParleyClient } from '@parley/sdk';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { startServer, type ParleyServer } from '../app.js';
 import { loadConfig } from '../config/config.js';
 import type { Dialect } from '../db/database.js';
+import { newClient, TEST_PASSWORD, testClient } from './clients.js';
 import { createTestDatabase, postgresAvailable } from './postgres.js';
 
 export const dialects: readonly Dialect[] = ['sqlite', 'postgres'];
@@ -75,4 +77,66 @@ export function describeEachDialect(name: string, suite: (dialect: Dialect) => v
     const skip = dialect === 'postgres' && !postgresAvailable;
     describe.skipIf(skip)(`${name} [${dialect}]`, () => suite(dialect));
   }
+}
+
+/** The server of one describe block, and the SDK clients its tests make (see useTestServer). */
+export interface SuiteServer {
+  /** The running server; it starts in beforeAll, so use it inside tests and hooks only. */
+  readonly t: TestServer;
+  /** Registers a user whose client is connected (live events) unless `connect` is false. */
+  user(prefix?: string, connect?: boolean): Promise<ParleyClient>;
+  /** Registers one user per prefix, one after the other, as `user` does. */
+  users<const P extends readonly string[]>(prefixes: P, connect?: boolean): Promise<{ -readonly [K in keyof P]: ParleyClient }>;
+  /** Another device of the same person: a new client logged in as them, connected unless `connect` is false. */
+  device(of: ParleyClient, connect?: boolean): Promise<ParleyClient>;
+  /** A new client that is not logged in (see testClient). */
+  client(): ParleyClient;
+  /** Has a client made some other way disconnected with the others after the block. */
+  track<C extends ParleyClient>(client: C): C;
+}
+
+/**
+ * Starts a server for the enclosing describe block (beforeAll) and, after its tests, disconnects
+ * every client made through it and closes the server, which drops its storage (afterAll). Hooks
+ * the block registers later run after the start and before the close.
+ */
+export function useTestServer(dialect: Dialect, env: Record<string, string> = {}): SuiteServer {
+  let server: TestServer | undefined;
+  const clients: ParleyClient[] = [];
+  beforeAll(async () => {
+    server = await startTestServer(dialect, env);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.disconnect();
+    await server?.close();
+  });
+
+  const suite: SuiteServer = {
+    get t() {
+      if (!server) throw new Error('the test server starts in beforeAll: use it inside tests and hooks');
+      return server;
+    },
+    track(client) {
+      clients.push(client);
+      return client;
+    },
+    client: () => suite.track(testClient(suite.t)),
+    async user(prefix = 'user', connect = true) {
+      const client = suite.track(await newClient(suite.t, prefix));
+      if (connect) await client.connect();
+      return client;
+    },
+    async users(prefixes, connect = true) {
+      const clients: ParleyClient[] = [];
+      for (const prefix of prefixes) clients.push(await suite.user(prefix, connect));
+      return clients as { -readonly [K in keyof typeof prefixes]: ParleyClient };
+    },
+    async device(of, connect = true) {
+      const client = suite.client();
+      await client.login(of.user!.username, TEST_PASSWORD);
+      if (connect) await client.connect();
+      return client;
+    },
+  };
+  return suite;
 }

@@ -1,6 +1,6 @@
-import { ParleyClient, ParleyError, defaultSocketFactory, type WebSocketLike } from '@parley/sdk';
+import { ParleyError, defaultSocketFactory, type ParleyClient, type WebSocketLike } from '@parley/sdk';
 import type { TestServer } from './harness.js';
-import { TEST_PASSWORD, eventually, uniqueName } from './clients.js';
+import { TEST_PASSWORD, eventually, testClient, uniqueName } from './clients.js';
 
 /** An SDK client whose network a test can cut, as a flaky mobile network would. */
 export interface FlakyClient {
@@ -14,8 +14,7 @@ export interface FlakyClient {
 export async function newFlakyClient(t: TestServer, prefix = 'flaky'): Promise<FlakyClient> {
   let current: WebSocketLike | null = null;
   let offline = false;
-  const client = new ParleyClient({
-    baseUrl: t.url,
+  const client = testClient(t, {
     reconnect: { baseMs: 20, maxMs: 200 },
     openSocket: async (url, headers) => {
       if (offline) throw new ParleyError({ code: 'network_error', message: 'offline (test)' });

@@ -8,12 +8,12 @@ import type { TestServer } from './harness.js';
  * foreign origins, revoked tokens) and look at exactly what comes back.
  */
 
-export interface RawResponse {
+export interface RawResponse<T = unknown> {
   status: number;
   headers: Headers;
   text: string;
-  /** The parsed body, or undefined when it is not JSON. */
-  json: unknown;
+  /** The parsed body, or undefined when it is not JSON; `T` is what the caller expects it to be. */
+  json: T;
 }
 
 export interface RawRequest {
@@ -29,12 +29,12 @@ export interface RawRequest {
 }
 
 /** Calls `/api/v1<path>` with exactly the given method, headers and body. */
-export async function api(t: TestServer, method: string, path: string, req: RawRequest = {}): Promise<RawResponse> {
+export async function api<T = unknown>(t: TestServer, method: string, path: string, req: RawRequest = {}): Promise<RawResponse<T>> {
   const qs = req.query ? '?' + new URLSearchParams(req.query).toString() : '';
-  return rawFetch(`${t.url}/api/v1${path}${qs}`, method, req);
+  return rawFetch<T>(`${t.url}/api/v1${path}${qs}`, method, req);
 }
 
-export async function rawFetch(url: string, method: string, req: RawRequest = {}): Promise<RawResponse> {
+export async function rawFetch<T = unknown>(url: string, method: string, req: RawRequest = {}): Promise<RawResponse<T>> {
   const headers: Record<string, string> = { ...(req.headers ?? {}) };
   if (req.token) headers.authorization = `Bearer ${req.token}`;
   let body: string | undefined;
@@ -53,7 +53,7 @@ export async function rawFetch(url: string, method: string, req: RawRequest = {}
   } catch {
     json = undefined;
   }
-  return { status: res.status, headers: res.headers, text, json };
+  return { status: res.status, headers: res.headers, text, json: json as T };
 }
 
 /** Asserts the response is the one JSON error shape with this status (and code), and returns the payload. */

@@ -4,6 +4,7 @@
  * project) cannot include the server's test harness: tsc -b fails with TS6059/TS6307.
  */
 import {
+  defaultSocketFactory,
   ParleyClient,
   ParleyError,
   type ClientEvents,
@@ -12,30 +13,17 @@ import {
   type SocketFactory,
   type WebSocketLike,
 } from '@parley/sdk';
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import WebSocket from 'ws';
-import { eventually, newClient, record, sleep, TEST_PASSWORD, uniqueName } from './clients.js';
-import { describeEachDialect, startTestServer, type TestServer } from './harness.js';
-
-const UNKNOWN_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-
-async function failure(call: Promise<unknown>): Promise<ParleyError> {
-  try {
-    await call;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ParleyError);
-    return err as ParleyError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const id = (c: ParleyClient): string => c.user!.id;
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { eventually, failure, id, record, sleep, TEST_PASSWORD, testClient, uniqueName, UNKNOWN_ID } from './clients.js';
+import { describeEachDialect, useTestServer } from './harness.js';
 
 /**
- * A socket factory (the `ws` package, like the SDK's own in Node) whose network the test controls:
- * cut the connection, refuse new ones, hold back what the server sends, and see what was sent.
+ * A socket factory (the SDK's own, wrapped) whose network the test controls: cut the connection,
+ * refuse new ones, hold back what the server sends, and see what was sent.
  */
 function controlledNetwork() {
+  /** The newest socket, and whether what arrives on it still reaches the client. */
+  let current: { socket: WebSocketLike; heard: boolean } | null = null;
   const net = {
     /** New connections fail while true. */
     offline: false,
@@ -43,36 +31,39 @@ function controlledNetwork() {
     muted: false,
     /** Every frame the client sent, in order. */
     sent: [] as string[],
-    current: null as WebSocket | null,
+    /** Loses the current connection: nothing more arrives on it, and it closes. */
     cut(): void {
-      net.current?.terminate();
+      if (!current) return;
+      current.heard = false;
+      current.socket.close(4000, 'network cut (test)');
     },
     open: (async (url, headers) => {
       if (net.offline) throw new Error('network is down');
-      const ws = new WebSocket(url, { headers, perMessageDeflate: false });
-      net.current = ws;
+      const inner = await defaultSocketFactory(url, headers);
+      const link = { socket: inner, heard: true };
+      current = link;
       const socket: WebSocketLike = {
         get readyState() {
-          return ws.readyState;
+          return inner.readyState;
         },
         send: (data) => {
           net.sent.push(data);
-          ws.send(data);
+          inner.send(data);
         },
-        close: (code, reason) => ws.close(code, reason),
+        close: (code, reason) => inner.close(code, reason),
         onopen: null,
         onmessage: null,
         onclose: null,
         onerror: null,
       };
-      ws.on('open', () => socket.onopen?.({}));
-      ws.on('message', (data: Buffer) => {
-        if (!net.muted) socket.onmessage?.({ data: data.toString('utf8') });
-      });
-      ws.on('error', (err) => socket.onerror?.(err));
-      ws.on('close', (code, reason) => socket.onclose?.({ code, reason: reason.toString() }));
+      inner.onopen = (ev) => socket.onopen?.(ev);
+      inner.onmessage = (ev) => {
+        if (link.heard && !net.muted) socket.onmessage?.(ev);
+      };
+      inner.onerror = (ev) => socket.onerror?.(ev);
+      inner.onclose = (ev) => socket.onclose?.(ev);
       return socket;
-    }) as SocketFactory,
+    }) satisfies SocketFactory,
     sends(clientId: string): number {
       return net.sent.filter((f) => {
         const frame = JSON.parse(f) as { type?: string; clientId?: string };
@@ -110,25 +101,8 @@ describe('SDK typing', () => {
 });
 
 describeEachDialect('SDK against a real server', (dialect) => {
-  let t: TestServer;
-  const clients: ParleyClient[] = [];
-
-  async function user(prefix = 'user', connect = true): Promise<ParleyClient> {
-    const client = await newClient(t, prefix);
-    clients.push(client);
-    if (connect) await client.connect();
-    return client;
-  }
-
-  beforeAll(async () => {
-    t = await startTestServer(dialect);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.disconnect();
-    await t.server.close();
-    await sleep(100);
-    await t.close();
-  });
+  const suite = useTestServer(dialect);
+  const { user } = suite;
 
   describe('errors', () => {
     it('a 404 is a ParleyError with code not_found and status 404, not retryable', async () => {
@@ -149,7 +123,7 @@ describeEachDialect('SDK against a real server', (dialect) => {
       expect(err.status).toBe(400);
       expect(err.details.map((d) => d.path)).toEqual([expect.stringContaining('avatarUrl')]);
 
-      const anonymous = new ParleyClient({ baseUrl: t.url });
+      const anonymous = suite.client();
       const unauthorized = await failure(anonymous.me());
       expect(unauthorized.isUnauthorized()).toBe(true);
       expect(unauthorized.status).toBe(401);
@@ -177,8 +151,7 @@ describeEachDialect('SDK against a real server', (dialect) => {
   describe('ended sessions', () => {
     it('a live socket whose session is logged out elsewhere emits sessionEnded and closes for good', async () => {
       const alice = await user('alice');
-      const other = new ParleyClient({ baseUrl: t.url });
-      await other.login(alice.user!.username, TEST_PASSWORD);
+      const other = await suite.device(alice, false);
       const ended = record(alice, 'sessionEnded');
       await other.logout({ all: true });
       await eventually(() => ended.length === 1, 3000, 'sessionEnded');
@@ -191,8 +164,7 @@ describeEachDialect('SDK against a real server', (dialect) => {
       const alice = await user('alice', false);
       const token = alice.token;
       await alice.logout({ all: true });
-      const stale = new ParleyClient({ baseUrl: t.url, token });
-      clients.push(stale);
+      const stale = suite.track(new ParleyClient({ baseUrl: suite.t.url, token }));
       const ended = record(stale, 'sessionEnded');
       const outcome = await Promise.race([
         stale.connect().then(
@@ -209,30 +181,21 @@ describeEachDialect('SDK against a real server', (dialect) => {
   });
 
   describe('rate limits', () => {
-    let limited: TestServer;
-    beforeAll(async () => {
-      limited = await startTestServer(dialect, { PARLEY_RATE_SEND_PER_SECOND: '1', PARLEY_RATE_SEND_BURST: '2' });
-    });
-    afterAll(async () => {
-      await limited.server.close();
-      await sleep(100);
-      await limited.close();
-    });
+    const limited = useTestServer(dialect, { PARLEY_RATE_SEND_PER_SECOND: '1', PARLEY_RATE_SEND_BURST: '2' });
 
-    async function limitedUser(connect: boolean): Promise<ParleyClient> {
-      const client = await newClient(limited, 'limited');
-      clients.push(client);
-      if (connect) await client.connect();
-      return client;
-    }
-
-    it('a 429 over HTTP: isRateLimited(), retryAfterMs() > 0, and the send works after waiting', async () => {
-      const alice = await limitedUser(false);
-      const bob = await limitedUser(false);
+    /** Alice sends Bob three messages in a row, one more than the burst allows; returns the refused one's error. */
+    async function sendOverTheBurst(aliceConnected: boolean) {
+      const alice = await limited.user('limited', aliceConnected);
+      const bob = await limited.user('limited', false);
       const dm = (await alice.createDm(id(bob))).conversation.id;
       await alice.sendMessage(dm, 'one');
       await alice.sendMessage(dm, 'two');
       const err = await failure(alice.sendMessage(dm, 'three'));
+      return { alice, bob, dm, err };
+    }
+
+    it('a 429 over HTTP: isRateLimited(), retryAfterMs() > 0, and the send works after waiting', async () => {
+      const { alice, bob, dm, err } = await sendOverTheBurst(false);
       expect(err.status).toBe(429);
       expect(err.code).toBe('rate_limited');
       expect(err.isRateLimited()).toBe(true);
@@ -246,12 +209,7 @@ describeEachDialect('SDK against a real server', (dialect) => {
     });
 
     it('a rate-limited send over the socket is a ParleyError with isRateLimited() and retryAfterMs() > 0', async () => {
-      const alice = await limitedUser(true);
-      const bob = await limitedUser(false);
-      const dm = (await alice.createDm(id(bob))).conversation.id;
-      await alice.sendMessage(dm, 'one');
-      await alice.sendMessage(dm, 'two');
-      const err = await failure(alice.sendMessage(dm, 'three'));
+      const { alice, err } = await sendOverTheBurst(true);
       expect(err.isRateLimited()).toBe(true);
       expect(err.status).toBe(429);
       expect(err.retryAfterMs()).toBeGreaterThan(0);
@@ -260,9 +218,19 @@ describeEachDialect('SDK against a real server', (dialect) => {
   });
 
   describe('outbox', () => {
+    /** Alice, connected through a network the test controls, in a DM with Bob. */
+    async function dmOverControlledNetwork(bobConnected: boolean) {
+      const net = controlledNetwork();
+      const alice = suite.track(testClient(suite.t, { openSocket: net.open, reconnect: { baseMs: 20, maxMs: 100 } }));
+      await alice.register({ username: uniqueName('alice'), password: TEST_PASSWORD });
+      await alice.connect();
+      const bob = await user('bob', bobConnected);
+      const dm = (await alice.createDm(id(bob))).conversation.id;
+      return { net, alice, bob, dm };
+    }
+
     it('a send made while connect() is still pending goes out once the socket is live', async () => {
-      const alice = await newClient(t, 'alice');
-      clients.push(alice);
+      const alice = await user('alice', false);
       const bob = await user('bob');
       const atBob = record(bob, 'message.created');
       const dm = (await alice.createDm(id(bob))).conversation.id;
@@ -278,14 +246,8 @@ describeEachDialect('SDK against a real server', (dialect) => {
     });
 
     it('a send made while reconnecting waits in the outbox and goes out once after the reconnect', async () => {
-      const net = controlledNetwork();
-      const alice = new ParleyClient({ baseUrl: t.url, openSocket: net.open, reconnect: { baseMs: 20, maxMs: 100 } });
-      clients.push(alice);
-      await alice.register({ username: uniqueName('alice'), password: TEST_PASSWORD });
-      await alice.connect();
-      const bob = await user('bob');
+      const { net, alice, bob, dm } = await dmOverControlledNetwork(true);
       const atBob = record(bob, 'message.created');
-      const dm = (await alice.createDm(id(bob))).conversation.id;
       const states = record(alice, 'connection');
 
       net.offline = true;
@@ -309,13 +271,7 @@ describeEachDialect('SDK against a real server', (dialect) => {
     });
 
     it('a send whose ack was lost is resent after the reconnect and resolves with the one stored message', async () => {
-      const net = controlledNetwork();
-      const alice = new ParleyClient({ baseUrl: t.url, openSocket: net.open, reconnect: { baseMs: 20, maxMs: 100 } });
-      clients.push(alice);
-      await alice.register({ username: uniqueName('alice'), password: TEST_PASSWORD });
-      await alice.connect();
-      const bob = await user('bob', false);
-      const dm = (await alice.createDm(id(bob))).conversation.id;
+      const { net, alice, bob, dm } = await dmOverControlledNetwork(false);
 
       // The frame reaches the server, the answer is lost, then the connection drops.
       net.muted = true;
