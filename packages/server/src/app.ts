@@ -55,29 +55,29 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
   const { config } = options;
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'parley' } });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, logger });
-  const { db } = database;
+  const { db, reader } = database;
   const metrics = new Metrics(config.metrics);
-  const log = new EventLog(db);
+  const log = new EventLog(db, reader, database.dialect);
   const bus: EventBus = new InProcessBus();
   const writer = new Writer(db, log, bus);
   const dispatcher = new Dispatcher(log, (await log.head()).pos, metrics, logger);
   bus.subscribe({ durable: (events) => dispatcher.receive(events), ephemeral: (message) => dispatcher.ephemeral(message) });
 
   const limits = createRateLimits(config.rate);
-  const authenticator = new Authenticator(db);
+  const authenticator = new Authenticator(db, reader);
   const onBackgroundError = (err: unknown) => logger.error({ err }, 'background task failed');
-  const accounts = new AccountsService(db, new PasswordHasher(config.argon2), bus, config.sessionTtlDays * 24 * HOUR);
-  const conversations = new ConversationsService(db, database.dialect, writer, config);
-  const pipeline = new SendPipeline(writer, config.groupCommitMax, database.dialect === 'postgres', {
+  const accounts = new AccountsService(db, reader, new PasswordHasher(config.argon2), bus, config.sessionTtlDays * 24 * HOUR);
+  const conversations = new ConversationsService(reader, database.dialect, writer, config);
+  const pipeline = new SendPipeline(writer, config.groupCommitMax, database.dialect, {
     batchCommitted: (size, created) => {
       metrics.batchSize.observe(size);
       metrics.messages.inc(created);
     },
     delivered: (latencyMs) => metrics.sendLatency.observe(latencyMs / 1000),
   });
-  const messages = new MessagesService(db, database.dialect, writer, pipeline);
-  const receipts = new ReceiptsService(db, writer, onBackgroundError);
-  const presence = new PresenceTracker(db, bus, config.presenceGraceMs, onBackgroundError);
+  const messages = new MessagesService(reader, database.dialect, writer, pipeline);
+  const receipts = new ReceiptsService(reader, database.dialect, writer, onBackgroundError);
+  const presence = new PresenceTracker(db, reader, bus, config.presenceGraceMs, onBackgroundError);
 
   const http = Fastify({
     loggerInstance: logger,
@@ -112,11 +112,12 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
     metrics,
     logger,
     maxFrameBytes: config.ws.maxFrameBytes,
+    framesPerSecond: config.ws.framesPerSecond,
     accepting: (): boolean => gateway.isAccepting,
   });
   const gateway: Gateway = new Gateway(
     { ...config.ws, allowedOrigins: config.allowedOrigins, publicUrl: config.publicUrl, trustProxy: config.trustProxy },
-    db,
+    reader,
     authenticator,
     dispatcher,
     frames,
@@ -153,7 +154,7 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
       await Promise.race([http.close(), grace]);
       gateway.close();
       dispatcher.close();
-      await presence.flush();
+      await presence.close();
       await bus.close();
       await database.close();
       logger.info('stopped');

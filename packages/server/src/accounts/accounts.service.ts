@@ -17,6 +17,7 @@ const WS_TICKET_TTL_MS = 30_000;
 export class AccountsService {
   constructor(
     private readonly db: Kysely<DB>,
+    private readonly reader: Kysely<DB>,
     private readonly hasher: PasswordHasher,
     private readonly bus: EventBus,
     private readonly sessionTtlMs: number,
@@ -47,7 +48,7 @@ export class AccountsService {
 
   /** Same answer, after the same work, for an unknown user and a wrong password. */
   async login(username: string, password: string, userAgent: string | null): Promise<AuthResult> {
-    const user = await findUserByUsername(this.db, username);
+    const user = await findUserByUsername(this.reader, username);
     const ok = await this.hasher.verify(user?.password_hash ?? null, password);
     if (!user || !ok) throw new ApiError('invalid_credentials', 'Unknown username or wrong password');
     return { user: presentUser(user), ...(await this.openSession(user.id, userAgent, Date.now())) };
@@ -64,7 +65,7 @@ export class AccountsService {
   }
 
   async sessions(userId: string, currentSessionId: string): Promise<Session[]> {
-    const rows = await listSessions(this.db, userId);
+    const rows = await listSessions(this.reader, userId);
     return rows.map((s) => ({
       id: s.id,
       createdAt: iso(s.created_at),
@@ -82,7 +83,7 @@ export class AccountsService {
   }
 
   async getUser(id: string): Promise<User> {
-    const row = await findUserById(this.db, id);
+    const row = await findUserById(this.reader, id);
     if (!row) throw notFound('User');
     return presentUser(row);
   }
@@ -97,7 +98,7 @@ export class AccountsService {
   }
 
   async search(query: string, limit: number): Promise<User[]> {
-    return (await searchUsers(this.db, query, limit)).map(presentUser);
+    return (await searchUsers(this.reader, query, limit)).map(presentUser);
   }
 
   private async openSession(userId: string, userAgent: string | null, now: number) {

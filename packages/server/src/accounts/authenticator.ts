@@ -19,7 +19,10 @@ const TOUCH_INTERVAL_MS = 60_000;
 export class Authenticator {
   private readonly lastTouched = new Map<string, number>();
 
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly reader: Kysely<DB>,
+  ) {}
 
   async fromRequest(request: HeaderSource): Promise<AuthContext> {
     const auth = await this.tryFromRequest(request);
@@ -37,7 +40,7 @@ export class Authenticator {
   async fromToken(token: string): Promise<AuthContext | null> {
     if (token.length > 200) return null;
     const now = Date.now();
-    const session = await findSessionByTokenHash(this.db, hashToken(token));
+    const session = await findSessionByTokenHash(this.reader, hashToken(token));
     if (!session || session.expires_at < now) return null;
     this.touch(session.id, now);
     return { userId: session.user_id, sessionId: session.id };
@@ -48,7 +51,7 @@ export class Authenticator {
     const now = Date.now();
     const sessionId = await consumeWsTicket(this.db, hashToken(ticket), now);
     if (!sessionId) return null;
-    const session = await this.db.selectFrom('sessions').select(['id', 'user_id', 'expires_at']).where('id', '=', sessionId).executeTakeFirst();
+    const session = await this.reader.selectFrom('sessions').select(['id', 'user_id', 'expires_at']).where('id', '=', sessionId).executeTakeFirst();
     if (!session || session.expires_at < now) return null;
     return { userId: session.user_id, sessionId: session.id };
   }

@@ -30,11 +30,6 @@ export async function findUsersByIds(db: Db | Transaction<DB>, ids: readonly str
   return db.selectFrom('users').select(publicUserColumns).where('id', 'in', [...ids]).execute();
 }
 
-export async function findUserIdsByUsernames(db: Db | Transaction<DB>, usernames: readonly string[]): Promise<{ id: string; username: string }[]> {
-  if (usernames.length === 0) return [];
-  return db.selectFrom('users').select(['id', 'username']).where('username', 'in', [...usernames]).execute();
-}
-
 /** Username prefix or display-name substring; exact username first, then by username. */
 export function searchUsers(db: Db, query: string, limit: number): Promise<PublicUserRow[]> {
   const q = searchable(query.replace(/^@/, ''));
@@ -56,7 +51,7 @@ export function searchUsers(db: Db, query: string, limit: number): Promise<Publi
 }
 
 export async function updateUser(
-  db: Db,
+  db: Db | Transaction<DB>,
   id: string,
   changes: Partial<Pick<UsersTable, 'display_name' | 'search_name' | 'status_text' | 'avatar_url' | 'last_seen_at'>>,
 ): Promise<void> {

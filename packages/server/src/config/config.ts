@@ -34,6 +34,7 @@ export const configSchema = z.object({
   PARLEY_WS_MAX_BUFFERED_BYTES: int(4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
   PARLEY_WS_HEARTBEAT_MS: int(30_000, 1_000, 600_000),
   PARLEY_PRESENCE_GRACE_MS: int(5_000, 0, 600_000),
+  PARLEY_WS_FRAMES_PER_SECOND: int(50, 1, 100_000),
   PARLEY_MAX_GROUP_MEMBERS: int(1_000, 2, 1_000_000),
   PARLEY_MAX_CHANNEL_MEMBERS: int(100_000, 2, 10_000_000),
   PARLEY_RATE_AUTH_PER_MINUTE: int(20, 1),
@@ -61,7 +62,7 @@ export type Config = Readonly<{
   allowedOrigins: readonly string[];
   trustProxy: boolean;
   bodyLimitBytes: number;
-  ws: Readonly<{ maxFrameBytes: number; maxBufferedBytes: number; heartbeatMs: number }>;
+  ws: Readonly<{ maxFrameBytes: number; maxBufferedBytes: number; heartbeatMs: number; framesPerSecond: number }>;
   presenceGraceMs: number;
   maxGroupMembers: number;
   maxChannelMembers: number;
@@ -113,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFrameBytes: c.PARLEY_WS_MAX_FRAME_BYTES,
       maxBufferedBytes: c.PARLEY_WS_MAX_BUFFERED_BYTES,
       heartbeatMs: c.PARLEY_WS_HEARTBEAT_MS,
+      framesPerSecond: c.PARLEY_WS_FRAMES_PER_SECOND,
     }),
     presenceGraceMs: c.PARLEY_PRESENCE_GRACE_MS,
     maxGroupMembers: c.PARLEY_MAX_GROUP_MEMBERS,

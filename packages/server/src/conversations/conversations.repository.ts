@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { executeBatch, rowsOf } from '../db/batch.js';
 import { lockingRows, type Dialect } from '../db/database.js';
 import type { ConversationRow, ConversationsTable, DB, MemberRow, MembersTable } from '../db/schema.js';
 
@@ -190,4 +191,56 @@ export async function countMentions(db: Db, conversationId: string, userId: stri
 /** Takes the conversation's row lock (PostgreSQL) so membership changes to it take turns. */
 export async function lockConversation(db: Db, id: string, dialect: Dialect): Promise<ConversationRow | undefined> {
   return lockingRows(db.selectFrom('conversations').selectAll().where('id', '=', id), dialect).executeTakeFirst();
+}
+
+/** The kinds of these conversations, and which of these users are members of them. */
+export function membershipQuery(db: Db, conversationIds: readonly string[], userIds: readonly string[]) {
+  return db
+    .selectFrom('conversations as c')
+    .leftJoin('members as m', (join) => join.onRef('m.conversation_id', '=', 'c.id').on('m.user_id', 'in', [...userIds]))
+    .select(['c.id', 'c.kind', 'm.user_id'])
+    .where('c.id', 'in', [...conversationIds]);
+}
+
+export function toMembership(rows: readonly { id: string; kind: ConversationRow['kind']; user_id: string | null }[]) {
+  return {
+    kinds: new Map(rows.map((r) => [r.id, r.kind])),
+    /** `${conversationId}\u0000${userId}` of every member found. */
+    members: new Set(rows.flatMap((r) => (r.user_id ? [`${r.id}\u0000${r.user_id}`] : []))),
+  };
+}
+
+/**
+ * Moves each conversation's `last_seq` by its count in one statement and returns the new values.
+ * On PostgreSQL the rows are locked first in id order, so concurrent batches cannot deadlock.
+ */
+export async function advanceSeqs(tx: Transaction<DB>, counts: ReadonlyMap<string, number>, now: number, dialect: Dialect): Promise<Map<string, number>> {
+  const ids = [...counts.keys()].sort();
+  const increment = sql<number>`case id ${sql.join(
+    ids.map((id) => sql`when ${id} then cast(${counts.get(id)!} as bigint)`),
+    sql` `,
+  )} end`;
+  const [, updated] = await executeBatch(tx, dialect, [
+    dialect === 'postgres' ? tx.selectFrom('conversations').select('id').where('id', 'in', ids).orderBy('id').forUpdate() : null,
+    tx.updateTable('conversations').set({ last_seq: sql<number>`last_seq + ${increment}`, last_message_at: now }).where('id', 'in', ids).returning(['id', 'last_seq']),
+  ]);
+  return new Map(rowsOf<{ id: string; last_seq: number }>(updated).map((r) => [r.id, r.last_seq]));
+}
+
+/** Moves each sender's read position up to their newest message here (never back), in one statement. */
+export function advanceReadPositionsQuery(db: Db, messages: readonly { conversation_id: string; sender_id: string; seq: number }[]) {
+  const newest = new Map<string, { conversationId: string; userId: string; seq: number }>();
+  for (const m of messages) {
+    const key = `${m.conversation_id}\u0000${m.sender_id}`;
+    if ((newest.get(key)?.seq ?? -1) < m.seq) newest.set(key, { conversationId: m.conversation_id, userId: m.sender_id, seq: m.seq });
+  }
+  const positions = [...newest.values()];
+  const target = sql<number>`case ${sql.join(
+    positions.map((p) => sql`when conversation_id = ${p.conversationId} and user_id = ${p.userId} then cast(${p.seq} as bigint)`),
+    sql` `,
+  )} else read_seq end`;
+  return db
+    .updateTable('members')
+    .set({ read_seq: sql<number>`case when read_seq < ${target} then ${target} else read_seq end` })
+    .where((eb) => eb(eb.refTuple('conversation_id', 'user_id'), 'in', positions.map((p) => eb.tuple(p.conversationId, p.userId))));
 }

@@ -33,7 +33,7 @@ export interface ConversationLimits {
 
 export class ConversationsService {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly reader: Kysely<DB>,
     private readonly dialect: Dialect,
     private readonly writer: Writer,
     private readonly limits: ConversationLimits,
@@ -53,7 +53,7 @@ export class ConversationsService {
 
   private async createDm(userId: string, peerId: string): Promise<{ detail: ConversationDetail; created: boolean }> {
     const key = dmKey(userId, peerId);
-    const existing = await repo.findConversationByDmKey(this.db, key);
+    const existing = await repo.findConversationByDmKey(this.reader, key);
     if (existing) return { detail: await this.detail(existing.id, userId), created: false };
     await this.requireUsersExist([peerId]);
     try {
@@ -66,7 +66,7 @@ export class ConversationsService {
     } catch (err) {
       // Both people started the DM at once: the other request won, which is the same outcome.
       if (!isUniqueViolation(err)) throw err;
-      const winner = await repo.findConversationByDmKey(this.db, key);
+      const winner = await repo.findConversationByDmKey(this.reader, key);
       if (!winner) throw err;
       return { detail: await this.detail(winner.id, userId), created: false };
     }
@@ -130,7 +130,7 @@ export class ConversationsService {
   }
 
   private async requireUsersExist(ids: readonly string[]): Promise<void> {
-    const found = new Set((await findUsersByIds(this.db, ids)).map((u) => u.id));
+    const found = new Set((await findUsersByIds(this.reader, ids)).map((u) => u.id));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) {
       throw new ApiError('validation_failed', `Unknown user: ${missing.join(', ')}`, missing.map((id) => ({ path: 'userId', message: `no user ${id}` })));
@@ -138,24 +138,24 @@ export class ConversationsService {
   }
 
   async detail(conversationId: string, userId: string): Promise<ConversationDetail> {
-    const m = await requireMember(this.db, conversationId, userId);
+    const m = await requireMember(this.reader, conversationId, userId);
     return { conversation: presentConversation(m.conversation), membership: presentMember(m.member) };
   }
 
   /** A member sees their conversation; anyone sees a public channel (without membership). */
   async view(conversationId: string, userId: string): Promise<{ conversation: ConversationDetail['conversation']; membership: Member | null }> {
-    const conversation = await repo.findConversation(this.db, conversationId);
+    const conversation = await repo.findConversation(this.reader, conversationId);
     if (!conversation) throw notFound('Conversation');
-    const member = await repo.findMember(this.db, conversationId, userId);
+    const member = await repo.findMember(this.reader, conversationId, userId);
     if (!member && conversation.kind !== 'channel') throw notFound('Conversation');
     return { conversation: presentConversation(conversation), membership: member ? presentMember(member) : null };
   }
 
   async list(userId: string): Promise<ConversationSummary[]> {
-    const memberships = await repo.listMemberships(this.db, userId);
+    const memberships = await repo.listMemberships(this.reader, userId);
     const lastKeys = memberships.filter((m) => m.conversation.last_seq > 0);
     const lastMessages = lastKeys.length
-      ? await this.db
+      ? await this.reader
           .selectFrom('messages')
           .selectAll()
           .where((eb) =>
@@ -172,14 +172,14 @@ export class ConversationsService {
       const ids = m.conversation.dm_key?.split(':') ?? [];
       return ids.length ? [ids.find((id) => id !== userId) ?? userId] : [];
     });
-    const peers = new Map((await findUsersByIds(this.db, [...new Set(peerIds)])).map((u) => [u.id, presentUser(u)]));
+    const peers = new Map((await findUsersByIds(this.reader, [...new Set(peerIds)])).map((u) => [u.id, presentUser(u)]));
     return Promise.all(
       memberships.map(async ({ conversation, member }) => {
         const hasUnread = conversation.last_seq > member.read_seq;
         const [unreadCount, mentionCount] = hasUnread
           ? await Promise.all([
-              repo.countUnread(this.db, conversation.id, userId, member.read_seq, UNREAD_CAP),
-              repo.countMentions(this.db, conversation.id, userId, member.read_seq, UNREAD_CAP),
+              repo.countUnread(this.reader, conversation.id, userId, member.read_seq, UNREAD_CAP),
+              repo.countMentions(this.reader, conversation.id, userId, member.read_seq, UNREAD_CAP),
             ])
           : [0, 0];
         const last = lastByConversation.get(conversation.id);
@@ -213,11 +213,11 @@ export class ConversationsService {
   }
 
   async browseChannels(userId: string, query: string | undefined, limit: number): Promise<ChannelList> {
-    const rows = await repo.searchChannels(this.db, query, limit);
+    const rows = await repo.searchChannels(this.reader, query, limit);
     const memberOf = new Set(
       rows.length
         ? (
-            await this.db
+            await this.reader
               .selectFrom('members')
               .select('conversation_id')
               .where('user_id', '=', userId)
@@ -352,9 +352,9 @@ export class ConversationsService {
   }
 
   async members(conversationId: string, userId: string): Promise<MemberWithUser[]> {
-    await requireMember(this.db, conversationId, userId);
-    const rows = await repo.listMemberRows(this.db, conversationId);
-    const users = new Map((await findUsersByIds(this.db, rows.map((r) => r.user_id))).map((u) => [u.id, presentUser(u)]));
+    await requireMember(this.reader, conversationId, userId);
+    const rows = await repo.listMemberRows(this.reader, conversationId);
+    const users = new Map((await findUsersByIds(this.reader, rows.map((r) => r.user_id))).map((u) => [u.id, presentUser(u)]));
     return rows.flatMap((r) => {
       const user = users.get(r.user_id);
       return user ? [{ ...presentMember(r), user }] : [];

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DB } from './schema.js';
 import { migrations } from './migrations/index.js';
+import { WorkerSqliteDialect, withStatementCache } from './sqlite-worker-dialect.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -18,7 +19,13 @@ export function lockingRows<Q extends { forUpdate(): Q }>(query: Q, dialect: Dia
 }
 
 export interface Database {
+  /** Writes and transactions. On SQLite, a connection on a worker thread. */
   readonly db: Kysely<DB>;
+  /**
+   * Reads that need no transaction. On SQLite, a read-only connection on the main thread (WAL lets
+   * it read while the writer commits); on PostgreSQL, the same pool as `db`.
+   */
+  readonly reader: Kysely<DB>;
   readonly dialect: Dialect;
   /** Where the data lives, for logs: a file path or the database name. */
   readonly location: string;
@@ -37,38 +44,50 @@ const INT8_OID = 20;
 
 /** Opens SQLite at `$dataDir/parley.db` unless a PostgreSQL URL is given, then migrates. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize, options.logger) : openSqlite(options.dataDir);
-  try {
-    await migrate(database.db, options.logger);
-  } catch (err) {
-    await database.close();
-    throw err;
+  if (options.databaseUrl) {
+    const database = openPostgres(options.databaseUrl, options.poolSize, options.logger);
+    await migrateOrClose(database.db, options.logger, () => database.close());
+    return database;
   }
-  return database;
-}
-
-function openSqlite(dataDir: string): Database {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'parley.db');
-  const sqlite = new SqliteDatabase(file);
-  sqlite.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk before it returns, which is what an ack promises.
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.defaultSafeIntegers(false);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const file = path.join(options.dataDir, 'parley.db');
+  const writer = new Kysely<DB>({
+    dialect: new WorkerSqliteDialect({
+      file,
+      // FULL: a commit is on disk before it returns, which is what an ack promises.
+      pragmas: ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000'],
+      statementCacheSize: STATEMENT_CACHE_SIZE,
+    }),
+  });
+  await migrateOrClose(writer, options.logger, () => writer.destroy());
+  const readOnly = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+  readOnly.pragma('busy_timeout = 5000');
+  const reader = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(readOnly, STATEMENT_CACHE_SIZE) as never }) });
   return {
-    db,
+    db: writer,
+    reader,
     dialect: 'sqlite',
     location: file,
     async ping() {
-      sqlite.prepare('select 1').get();
+      readOnly.prepare('select 1').get();
+      await sql`select 1`.execute(writer);
     },
     async close() {
-      await db.destroy();
+      await reader.destroy();
+      await writer.destroy();
     },
   };
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+async function migrateOrClose(db: Kysely<DB>, logger: Logger, close: () => Promise<void>): Promise<void> {
+  try {
+    await migrate(db, logger);
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
 
 function openPostgres(url: string, poolSize: number, logger: Logger): Database {
@@ -87,6 +106,7 @@ function openPostgres(url: string, poolSize: number, logger: Logger): Database {
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
+    reader: db,
     dialect: 'postgres',
     location: new URL(url).pathname.slice(1) || 'postgres',
     async ping() {

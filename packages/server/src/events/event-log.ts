@@ -1,5 +1,7 @@
 import type { DurableEventPayloads, DurableEventType } from '@parley/protocol';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { executeBatch, rowsOf } from '../db/batch.js';
+import type { Dialect } from '../db/database.js';
 import type { DB, EventRow } from '../db/schema.js';
 
 /** A committed event with its position, ready to send: `frame` is the exact JSON every recipient gets. */
@@ -51,20 +53,22 @@ function toLogEvent(row: EventRow): LogEvent {
  * when several server processes share one PostgreSQL.
  */
 export class EventLog {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly reader: Kysely<DB>,
+    private readonly dialect: Dialect,
+  ) {}
 
-  /** Assigns positions and stores the events; call last in the transaction (it locks the counter). */
+  /**
+   * Assigns positions and stores the events; call last in the transaction (it locks the counter).
+   * The counter update and the inserts go together: each row takes its position from the counter
+   * just updated, in the same transaction.
+   */
   async append(tx: Transaction<DB>, pending: readonly PendingEvent[], now: number): Promise<LogEvent[]> {
-    if (pending.length === 0) return [];
-    const head = await tx
-      .updateTable('event_head')
-      .set((eb) => ({ pos: eb('pos', '+', pending.length) }))
-      .where('id', '=', 1)
-      .returning('pos')
-      .executeTakeFirstOrThrow();
-    const first = head.pos - pending.length + 1;
+    const n = pending.length;
+    if (n === 0) return [];
     const rows = pending.map((e, i) => ({
-      pos: first + i,
+      offset: n - 1 - i,
       type: e.type,
       conversation_id: e.conversationId,
       payload: JSON.stringify({ type: e.type, ...e.payload }),
@@ -72,20 +76,33 @@ export class EventLog {
       removed_user_id: e.removedUserId ?? null,
       created_at: now,
     }));
+    const inserts = [];
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await tx.insertInto('events').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+      inserts.push(
+        tx.insertInto('events').values(
+          rows.slice(i, i + INSERT_CHUNK).map(({ offset, ...row }) => ({
+            ...row,
+            pos: sql<number>`(select pos from event_head where id = 1) - ${offset}`,
+          })),
+        ),
+      );
     }
-    return rows.map(toLogEvent);
+    const [head] = await executeBatch(tx, this.dialect, [
+      tx.updateTable('event_head').set((eb) => ({ pos: eb('pos', '+', n) })).where('id', '=', 1).returning('pos'),
+      ...inserts,
+    ]);
+    const first = rowsOf<{ pos: number }>(head)[0]!.pos - n + 1;
+    return rows.map(({ offset: _offset, ...row }, i) => toLogEvent({ ...row, pos: first + i }));
   }
 
   async head(): Promise<{ pos: number; prunedPos: number }> {
-    const row = await this.db.selectFrom('event_head').select(['pos', 'pruned_pos']).where('id', '=', 1).executeTakeFirstOrThrow();
+    const row = await this.reader.selectFrom('event_head').select(['pos', 'pruned_pos']).where('id', '=', 1).executeTakeFirstOrThrow();
     return { pos: row.pos, prunedPos: row.pruned_pos };
   }
 
   /** Events with after < pos <= upTo, in order (used to fill a gap in what the bus delivered). */
   async readRange(after: number, upTo: number): Promise<LogEvent[]> {
-    const rows = await this.db
+    const rows = await this.reader
       .selectFrom('events')
       .selectAll()
       .where('pos', '>', after)
@@ -100,7 +117,7 @@ export class EventLog {
    * now, and the event that removed them from one.
    */
   async readForUser(userId: string, after: number, limit: number): Promise<LogEvent[]> {
-    const rows = await this.db
+    const rows = await this.reader
       .selectFrom('events')
       .selectAll()
       .where('pos', '>', after)
@@ -116,23 +133,36 @@ export class EventLog {
     return rows.map(toLogEvent);
   }
 
-  /** Deletes events older than the cutoff; clients behind the new horizon must resync. */
+  /**
+   * Deletes events older than the cutoff; clients behind the new horizon must resync. Positions
+   * follow time, so the cutoff position is found by bisection on the primary key, and deletion
+   * runs in chunks so no transaction holds the writer long.
+   */
   async prune(createdBefore: number): Promise<number> {
-    return this.db.transaction().execute(async (tx) => {
-      const newest = await tx
-        .selectFrom('events')
-        .select((eb) => eb.fn.max('pos').as('pos'))
-        .where('created_at', '<', createdBefore)
-        .executeTakeFirst();
-      const upTo = newest?.pos ?? null;
-      if (upTo === null) return 0;
-      const result = await tx.deleteFrom('events').where('pos', '<=', upTo).executeTakeFirst();
-      await tx
-        .updateTable('event_head')
-        .set({ pruned_pos: sql<number>`case when pruned_pos < ${upTo} then ${upTo} else pruned_pos end` })
-        .where('id', '=', 1)
-        .execute();
-      return Number(result.numDeletedRows);
-    });
+    const { pos: head, prunedPos } = await this.head();
+    let lo = prunedPos;
+    let hi = head;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const row = await this.reader.selectFrom('events').select('created_at').where('pos', '>=', mid).orderBy('pos').limit(1).executeTakeFirst();
+      if (row && row.created_at < createdBefore) lo = mid;
+      else hi = mid - 1;
+    }
+    let deleted = 0;
+    for (let from = prunedPos; from < lo; from += PRUNE_CHUNK) {
+      const upTo = Math.min(lo, from + PRUNE_CHUNK);
+      deleted += await this.db.transaction().execute(async (tx) => {
+        const result = await tx.deleteFrom('events').where('pos', '<=', upTo).executeTakeFirst();
+        await tx
+          .updateTable('event_head')
+          .set({ pruned_pos: sql<number>`case when pruned_pos < ${upTo} then ${upTo} else pruned_pos end` })
+          .where('id', '=', 1)
+          .execute();
+        return Number(result.numDeletedRows);
+      });
+    }
+    return deleted;
   }
 }
+
+const PRUNE_CHUNK = 10_000;

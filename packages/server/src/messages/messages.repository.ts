@@ -5,12 +5,8 @@ type Db = Kysely<DB> | Transaction<DB>;
 
 const CHUNK = 200;
 
-export async function insertMessages(db: Db, rows: NewMessageRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('messages').values(rows.slice(i, i + CHUNK)).execute();
-}
-
 export async function insertMentions(db: Db, rows: { message_id: string; conversation_id: string; seq: number; user_id: string }[]) {
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('mentions').values(rows.slice(i, i + CHUNK)).execute();
+  for (const query of insertMentionsQueries(db, rows)) await query.execute();
 }
 
 export function findMessage(db: Db, conversationId: string, messageId: string): Promise<MessageRow | undefined> {
@@ -22,18 +18,31 @@ export function findMessage(db: Db, conversationId: string, messageId: string): 
     .executeTakeFirst();
 }
 
-export async function findMessagesByIds(db: Db, ids: readonly string[]): Promise<MessageRow[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom('messages').selectAll().where('id', 'in', [...ids]).execute();
+export function messagesByIdsQuery(db: Db, ids: readonly string[]) {
+  return db.selectFrom('messages').selectAll().where('id', 'in', [...ids]);
 }
 
-export async function findByClientIds(db: Db, keys: readonly { senderId: string; clientId: string }[]): Promise<MessageRow[]> {
-  if (keys.length === 0) return [];
+/** Messages already stored under these (sender, clientId) keys: the originals of retried sends. */
+export function byClientIdsQuery(db: Db, keys: readonly { senderId: string; clientId: string }[]) {
   return db
     .selectFrom('messages')
     .selectAll()
-    .where((eb) => eb(eb.refTuple('sender_id', 'client_id'), 'in', keys.map((k) => eb.tuple(k.senderId, k.clientId))))
-    .execute();
+    .where((eb) => eb(eb.refTuple('sender_id', 'client_id'), 'in', keys.map((k) => eb.tuple(k.senderId, k.clientId))));
+}
+
+/** Insert statements for these rows, in chunks that stay under SQLite's parameter limit. */
+export function insertMessagesQueries(db: Db, rows: readonly NewMessageRow[]) {
+  return chunks(rows, CHUNK).map((chunk) => db.insertInto('messages').values(chunk));
+}
+
+export function insertMentionsQueries(db: Db, rows: readonly { message_id: string; conversation_id: string; seq: number; user_id: string }[]) {
+  return chunks(rows, CHUNK).map((chunk) => db.insertInto('mentions').values(chunk));
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 export interface PageOptions {

@@ -17,7 +17,7 @@ const MAX_DISTINCT_REACTIONS = 50;
 
 export class MessagesService {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly reader: Kysely<DB>,
     private readonly dialect: Dialect,
     private readonly writer: Writer,
     private readonly pipeline: SendPipeline,
@@ -32,14 +32,14 @@ export class MessagesService {
     userId: string,
     query: { before?: number | undefined; after?: number | undefined; limit: number; thread?: string | undefined; topLevel?: boolean | undefined },
   ): Promise<MessagePage> {
-    await requireMember(this.db, conversationId, userId);
-    const { rows, hasMore } = await repo.pageMessages(this.db, conversationId, query);
+    await requireMember(this.reader, conversationId, userId);
+    const { rows, hasMore } = await repo.pageMessages(this.reader, conversationId, query);
     return { messages: rows.map(presentMessage), hasMore };
   }
 
   async get(conversationId: string, messageId: string, userId: string): Promise<Message> {
-    await requireMember(this.db, conversationId, userId);
-    const row = await repo.findMessage(this.db, conversationId, messageId);
+    await requireMember(this.reader, conversationId, userId);
+    const row = await repo.findMessage(this.reader, conversationId, messageId);
     if (!row) throw notFound('Message');
     return presentMessage(row);
   }

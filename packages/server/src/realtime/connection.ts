@@ -30,6 +30,8 @@ export class Connection {
 
   constructor(
     private readonly ws: WebSocket,
+    /** The TCP socket under `ws`, corked while a batch of events is written. */
+    private readonly socket: { cork(): void; uncork(): void },
     readonly userId: string,
     readonly sessionId: string,
     readonly ip: string,
@@ -129,6 +131,15 @@ export class Connection {
   terminate(): void {
     this.closed = true;
     this.ws.terminate();
+  }
+
+  /** Holds writes until `uncork`, so several frames leave in one system call. */
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
   }
 
   ping(): void {

@@ -5,6 +5,9 @@ import type { EventLog, LogEvent } from '../events/event-log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ephemeralFrame, type Connection } from './connection.js';
 
+/** Corked frames to one socket are written out once they reach this size. */
+const CORK_FLUSH_BYTES = 16 * 1024;
+
 /** How long an out-of-order event waits for the ones before it before they are read from the store. */
 const GAP_WAIT_MS = 100;
 
@@ -35,6 +38,8 @@ export class Dispatcher {
   private nextPos: number;
   private gapTimer: NodeJS.Timeout | null = null;
   private filling = false;
+  /** Sockets written to in this turn of the event loop, corked until its end. */
+  private corked: Set<Connection> | null = null;
 
   constructor(
     private readonly log: EventLog,
@@ -51,6 +56,22 @@ export class Dispatcher {
   }
 
   receive(events: readonly LogEvent[]): void {
+    // Sockets written to stay corked until the end of this turn of the event loop, so a batch's
+    // frames to one socket, and the acks that follow them, leave in one system call.
+    if (!this.corked) {
+      this.corked = new Set();
+      setImmediate(() => this.uncorkAll());
+    }
+    this.receiveBatch(events);
+  }
+
+  private uncorkAll(): void {
+    const corked = this.corked;
+    this.corked = null;
+    for (const c of corked ?? []) c.uncork();
+  }
+
+  private receiveBatch(events: readonly LogEvent[]): void {
     for (const event of events) {
       if (event.pos < this.nextPos) continue;
       if (event.pos === this.nextPos) {
@@ -113,15 +134,30 @@ export class Dispatcher {
     const bytes = Buffer.from(event.frame);
     let sent = 0;
     const audience = this.byConversation.get(conversationId);
-    if (audience) for (const c of audience) if (c.deliver(event, bytes)) sent++;
+    if (audience) for (const c of audience) if (this.deliver(c, event, bytes)) sent++;
     if (event.removedUserId) {
       for (const c of this.byUser.get(event.removedUserId) ?? []) {
-        if (!audience?.has(c) && c.deliver(event, bytes)) sent++;
+        if (!audience?.has(c) && this.deliver(c, event, bytes)) sent++;
         this.unsubscribe(c, conversationId);
         c.noteMembership(conversationId, event.pos, false);
       }
     }
     this.metrics.deliveries.inc(sent);
+  }
+
+  private deliver(c: Connection, event: LogEvent, bytes: Buffer): boolean {
+    if (this.corked && c.mode === 'live' && !c.closed && !this.corked.has(c)) {
+      this.corked.add(c);
+      c.cork();
+    }
+    const sent = c.deliver(event, bytes);
+    // Corked bytes count as unsent: flush past a small size so a reader that keeps up is never
+    // mistaken for a slow one.
+    if (sent && this.corked?.has(c) && c.bufferedAmount >= CORK_FLUSH_BYTES) {
+      c.uncork();
+      c.cork();
+    }
+    return sent;
   }
 
   ephemeral(message: EphemeralMessage): void {

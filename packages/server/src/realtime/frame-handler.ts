@@ -14,9 +14,6 @@ import type { Dispatcher } from './dispatcher.js';
 import type { PresenceTracker } from './presence.js';
 
 const REPLAY_PAGE = 500;
-/** Frames per second per connection, and burst. */
-const FRAME_RATE = 50;
-const FRAME_BURST = 200;
 /** Typing frames per second per connection. */
 const TYPING_RATE = 3;
 
@@ -31,17 +28,21 @@ export interface FrameHandlerDeps {
   metrics: Metrics;
   logger: Logger;
   maxFrameBytes: number;
+  /** Frames per second per connection (bursts of four times that). */
+  framesPerSecond: number;
   /** False while shutting down: sends are refused so they can be retried elsewhere. */
   accepting(): boolean;
 }
 
 /** Validates and executes the frames a client sends on its socket. */
 export class FrameHandler {
-  private readonly frameLimiter = new RateLimiter(FRAME_RATE, FRAME_BURST);
+  private readonly frameLimiter: RateLimiter;
   private readonly typingLimiter = new RateLimiter(TYPING_RATE, TYPING_RATE * 2);
   private readonly replaying = new WeakSet<Connection>();
 
-  constructor(private readonly deps: FrameHandlerDeps) {}
+  constructor(private readonly deps: FrameHandlerDeps) {
+    this.frameLimiter = new RateLimiter(deps.framesPerSecond, deps.framesPerSecond * 4);
+  }
 
   async handle(c: Connection, data: Buffer, isBinary: boolean): Promise<void> {
     let id: string | number | undefined;

@@ -36,7 +36,7 @@ export class Gateway {
 
   constructor(
     private readonly options: GatewayOptions,
-    private readonly db: Kysely<DB>,
+    private readonly reader: Kysely<DB>,
     private readonly authenticator: Authenticator,
     private readonly dispatcher: Dispatcher,
     private readonly frames: FrameHandler,
@@ -85,7 +85,7 @@ export class Gateway {
     const auth = await this.authenticate(req, url);
     if (!auth) return reject(socket, new ApiError('unauthorized', 'Authenticate with a bearer token or a ticket'));
     const ip = this.clientIp(req);
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.open(ws, auth, ip));
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.open(ws, socket, auth, ip));
   }
 
   private async authenticate(req: IncomingMessage, url: URL): Promise<AuthContext | null> {
@@ -114,8 +114,8 @@ export class Gateway {
     return req.socket.remoteAddress ?? 'unknown';
   }
 
-  private async open(ws: WebSocket, auth: AuthContext, ip: string): Promise<void> {
-    const c = new Connection(ws, auth.userId, auth.sessionId, ip, this.options.maxBufferedBytes, () => this.metrics.slowConsumers.inc());
+  private async open(ws: WebSocket, socket: Duplex, auth: AuthContext, ip: string): Promise<void> {
+    const c = new Connection(ws, socket, auth.userId, auth.sessionId, ip, this.options.maxBufferedBytes, () => this.metrics.slowConsumers.inc());
     this.metrics.connections.inc();
     this.dispatcher.register(c);
     const helloPos = this.dispatcher.position;
@@ -137,7 +137,7 @@ export class Gateway {
     });
     ready = (async () => {
       try {
-        const { conversationIds, asOfPos } = await loadMemberships(this.db, c.userId);
+        const { conversationIds, asOfPos } = await loadMemberships(this.reader, c.userId);
         if (c.closed) return;
         this.dispatcher.subscribeInitial(c, conversationIds, asOfPos);
         this.presence.connected(c.userId, c.id);

@@ -17,11 +17,17 @@ interface UserPresence {
  * device is idle, offline a grace period after the last one disconnects (so a page reload does not
  * flicker). Changes are published on the bus; the last-seen time is stored when a user goes offline.
  */
+const LAST_SEEN_FLUSH_MS = 250;
+
 export class PresenceTracker {
   private readonly users = new Map<string, UserPresence>();
+  /** Users who went offline, with when, waiting to be stored. */
+  private readonly lastSeen = new Map<string, number>();
+  private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Kysely<DB>,
+    private readonly reader: Kysely<DB>,
     private readonly bus: EventBus,
     private readonly offlineGraceMs: number,
     private readonly onError: (err: unknown) => void,
@@ -52,32 +58,53 @@ export class PresenceTracker {
       p.offlineTimer = null;
       if (p.devices.size > 0) return;
       this.users.delete(userId);
-      const now = Date.now();
-      // Stored before it is announced, so GET /presence agrees with the event.
-      updateUser(this.db, userId, { last_seen_at: now })
-        .catch(this.onError)
-        .finally(() => {
-          if (!this.users.has(userId)) this.publish(userId, 'offline', now);
-        });
+      this.lastSeen.set(userId, Date.now());
+      this.flushTimer ??= setTimeout(() => void this.flush(), LAST_SEEN_FLUSH_MS);
     }, this.offlineGraceMs);
     p.offlineTimer.unref();
   }
 
   async get(userIds: readonly string[]): Promise<Presence[]> {
     const offline = userIds.filter((id) => !this.users.has(id));
-    const lastSeen = await lastSeenOf(this.db, offline);
+    const lastSeen = await lastSeenOf(this.reader, offline);
     const now = iso(Date.now());
     return userIds.map((userId) => {
       const p = this.users.get(userId);
-      return p ? { userId, status: p.status, lastSeenAt: now } : { userId, status: 'offline', lastSeenAt: isoOrNull(lastSeen.get(userId) ?? null) };
+      return p
+        ? { userId, status: p.status, lastSeenAt: now }
+        : { userId, status: 'offline', lastSeenAt: isoOrNull(this.lastSeen.get(userId) ?? lastSeen.get(userId) ?? null) };
     });
   }
 
-  /** Stores last-seen for everyone still online (on shutdown). */
+  /**
+   * Stores last-seen times in one transaction, then announces those users offline (stored first, so
+   * GET /presence agrees with the event). Many users leaving at once cost one commit, not one each.
+   */
   async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = [...this.lastSeen];
+    this.lastSeen.clear();
+    if (batch.length === 0) return;
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        for (const [userId, at] of batch) await updateUser(tx, userId, { last_seen_at: at });
+      });
+    } catch (err) {
+      this.onError(err);
+    }
+    for (const [userId, at] of batch) if (!this.users.has(userId)) this.publish(userId, 'offline', at);
+  }
+
+  /** On shutdown: everyone still connected was last seen now. */
+  async close(): Promise<void> {
     const now = Date.now();
-    await Promise.all([...this.users.keys()].map((id) => updateUser(this.db, id, { last_seen_at: now }).catch(this.onError)));
-    for (const p of this.users.values()) if (p.offlineTimer) clearTimeout(p.offlineTimer);
+    for (const [userId, p] of this.users) {
+      if (p.offlineTimer) clearTimeout(p.offlineTimer);
+      this.lastSeen.set(userId, now);
+    }
+    this.users.clear();
+    await this.flush();
   }
 
   private recompute(userId: string, p: UserPresence): void {

@@ -3,10 +3,14 @@ import type { Kysely } from 'kysely';
 import { requireMember } from '../conversations/access.js';
 import { presentMember } from '../conversations/conversation.presenter.js';
 import { findMember } from '../conversations/conversations.repository.js';
+import { executeBatch } from '../db/batch.js';
+import type { Dialect } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import type { Writer } from '../events/writer.js';
 
-const DELIVERED_FLUSH_MS = 200;
+const FLUSH_MS = 200;
+
+type Position = { kind: 'read' | 'delivered'; conversationId: string; userId: string; seq: number };
 
 /**
  * Read positions (explicit, durable when answered) and delivery positions (reported by devices for
@@ -14,12 +18,13 @@ const DELIVERED_FLUSH_MS = 200;
  * times a second, in one transaction).
  */
 export class ReceiptsService {
-  private delivered = new Map<string, { conversationId: string; userId: string; seq: number }>();
+  private pending = new Map<string, Position>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly reader: Kysely<DB>,
+    private readonly dialect: Dialect,
     private readonly writer: Writer,
     private readonly onError: (err: unknown) => void,
   ) {}
@@ -46,53 +51,59 @@ export class ReceiptsService {
 
   /** Checks membership, then records delivery like a socket report. */
   async markDelivered(conversationId: string, userId: string, seq: number): Promise<void> {
-    await requireMember(this.db, conversationId, userId);
+    await requireMember(this.reader, conversationId, userId);
     this.reportDelivered(conversationId, userId, seq);
   }
 
   /** Non-members' reports match no member row and are dropped at flush. */
   reportDelivered(conversationId: string, userId: string, seq: number): void {
-    const key = `${conversationId}:${userId}`;
-    const prev = this.delivered.get(key);
-    if (prev && prev.seq >= seq) return;
-    this.delivered.set(key, { conversationId, userId, seq });
-    this.timer ??= setTimeout(() => void this.flush(), DELIVERED_FLUSH_MS);
+    this.report({ kind: 'delivered', conversationId, userId, seq });
+  }
+
+  private report(position: Position): void {
+    const key = `${position.kind}:${position.conversationId}:${position.userId}`;
+    const prev = this.pending.get(key);
+    if (prev && prev.seq >= position.seq) return;
+    this.pending.set(key, position);
+    this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 
   /** Writes pending delivery positions now (also on shutdown). */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = [...this.delivered.values()].sort((a, b) =>
+    const batch = [...this.pending.values()].sort((a, b) =>
       a.conversationId === b.conversationId ? (a.userId < b.userId ? -1 : 1) : a.conversationId < b.conversationId ? -1 : 1,
     );
-    this.delivered.clear();
+    this.pending.clear();
     if (batch.length === 0) return this.flushing;
     this.flushing = this.flushing.then(() =>
       this.writer
         .write(async (tx, emit) => {
-          const lastSeqs = new Map(
-            (
-              await tx
-                .selectFrom('conversations')
-                .select(['id', 'last_seq'])
-                .where('id', 'in', [...new Set(batch.map((b) => b.conversationId))])
-                .execute()
-            ).map((c) => [c.id, c.last_seq]),
+          const conversations = await tx
+            .selectFrom('conversations')
+            .select(['id', 'last_seq'])
+            .where('id', 'in', [...new Set(batch.map((b) => b.conversationId))])
+            .execute();
+          const lastSeqs = new Map(conversations.map((c) => [c.id, c.last_seq]));
+          const targets = batch.map((b) => ({ ...b, seq: Math.min(b.seq, lastSeqs.get(b.conversationId) ?? 0) }));
+          const results = await executeBatch(
+            tx,
+            this.dialect,
+            targets.map((b) => {
+              const column = b.kind === 'delivered' ? 'delivered_seq' : 'read_seq';
+              return tx
+                .updateTable('members')
+                .set({ [column]: b.seq })
+                .where('conversation_id', '=', b.conversationId)
+                .where('user_id', '=', b.userId)
+                .where(column, '<', b.seq);
+            }),
           );
-          for (const b of batch) {
-            const seq = Math.min(b.seq, lastSeqs.get(b.conversationId) ?? 0);
-            const updated = await tx
-              .updateTable('members')
-              .set({ delivered_seq: seq })
-              .where('conversation_id', '=', b.conversationId)
-              .where('user_id', '=', b.userId)
-              .where('delivered_seq', '<', seq)
-              .executeTakeFirst();
-            if (Number(updated.numUpdatedRows) > 0) {
-              emit({ type: 'delivered', conversationId: b.conversationId, payload: { conversationId: b.conversationId, userId: b.userId, seq } });
-            }
-          }
+          targets.forEach((b, i) => {
+            if (!(Number(results[i]?.numAffectedRows ?? 0) > 0)) return;
+            emit({ type: b.kind, conversationId: b.conversationId, payload: { conversationId: b.conversationId, userId: b.userId, seq: b.seq } });
+          });
         })
         .catch(this.onError),
     );
@@ -100,8 +111,8 @@ export class ReceiptsService {
   }
 
   async receipts(conversationId: string, userId: string): Promise<ReceiptList> {
-    await requireMember(this.db, conversationId, userId);
-    const rows = await this.db
+    await requireMember(this.reader, conversationId, userId);
+    const rows = await this.reader
       .selectFrom('members')
       .select(['user_id', 'read_seq', 'delivered_seq'])
       .where('conversation_id', '=', conversationId)

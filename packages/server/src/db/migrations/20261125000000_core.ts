@@ -1,4 +1,9 @@
-import type { Kysely, Migration } from 'kysely';
+import { SqliteAdapter, sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
+
+/** SQLite stores tables keyed by their primary key directly (no hidden rowid tree to write). */
+function clustered<T extends string, C extends string>(db: Kysely<unknown>, table: CreateTableBuilder<T, C>): CreateTableBuilder<T, C> {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? table.modifyEnd(sql`without rowid`) : table;
+}
 
 /** Core messaging schema: accounts, sessions, conversations, members, messages, event log. */
 export const core: Migration = {
@@ -50,7 +55,7 @@ export const core: Migration = {
       .addColumn('dm_key', 'text', (c) => c.unique())
       .execute();
 
-    await db.schema
+    await clustered(db, db.schema
       .createTable('members')
       .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
       .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
@@ -58,11 +63,11 @@ export const core: Migration = {
       .addColumn('joined_at', 'bigint', (c) => c.notNull())
       .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
       .addColumn('delivered_seq', 'bigint', (c) => c.notNull().defaultTo(0))
-      .addPrimaryKeyConstraint('members_pk', ['conversation_id', 'user_id'])
+      .addPrimaryKeyConstraint('members_pk', ['conversation_id', 'user_id']))
       .execute();
     await db.schema.createIndex('members_user').on('members').columns(['user_id', 'conversation_id']).execute();
 
-    await db.schema
+    await clustered(db, db.schema
       .createTable('messages')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
@@ -80,32 +85,34 @@ export const core: Migration = {
       .addColumn('edited_at', 'bigint')
       .addColumn('deleted_at', 'bigint')
       .addUniqueConstraint('messages_conversation_seq', ['conversation_id', 'seq'])
-      .addUniqueConstraint('messages_sender_client_id', ['sender_id', 'client_id'])
+      .addUniqueConstraint('messages_sender_client_id', ['sender_id', 'client_id']))
       .execute();
-    await db.schema.createIndex('messages_thread').on('messages').columns(['reply_to', 'seq']).execute();
+    // Partial: most messages are not replies, and their inserts need not touch this index.
+    await db.schema.createIndex('messages_thread').on('messages').columns(['reply_to', 'seq']).where(sql.ref('reply_to'), 'is not', null).execute();
 
-    await db.schema
+    await clustered(db, db.schema
       .createTable('mentions')
       .addColumn('message_id', 'text', (c) => c.notNull().references('messages.id').onDelete('cascade'))
       .addColumn('conversation_id', 'text', (c) => c.notNull())
       .addColumn('seq', 'bigint', (c) => c.notNull())
       .addColumn('user_id', 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('mentions_pk', ['message_id', 'user_id'])
+      .addPrimaryKeyConstraint('mentions_pk', ['message_id', 'user_id']))
       .execute();
     await db.schema.createIndex('mentions_user').on('mentions').columns(['user_id', 'conversation_id', 'seq']).execute();
 
-    await db.schema
+    await clustered(db, db.schema
       .createTable('reactions')
       .addColumn('message_id', 'text', (c) => c.notNull().references('messages.id').onDelete('cascade'))
       .addColumn('user_id', 'text', (c) => c.notNull())
       .addColumn('emoji', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addPrimaryKeyConstraint('reactions_pk', ['message_id', 'user_id', 'emoji'])
+      .addPrimaryKeyConstraint('reactions_pk', ['message_id', 'user_id', 'emoji']))
       .execute();
 
     await db.schema
       .createTable('events')
-      .addColumn('pos', 'bigint', (c) => c.primaryKey())
+      // On SQLite an INTEGER primary key is the rowid itself (64-bit): no separate index.
+      .addColumn('pos', db.getExecutor().adapter instanceof SqliteAdapter ? 'integer' : 'bigint', (c) => c.primaryKey())
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('conversation_id', 'text')
       .addColumn('payload', 'text', (c) => c.notNull())
@@ -114,8 +121,12 @@ export const core: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('events_conversation').on('events').columns(['conversation_id', 'pos']).execute();
-    await db.schema.createIndex('events_removed_user').on('events').columns(['removed_user_id', 'pos']).execute();
-    await db.schema.createIndex('events_created').on('events').column('created_at').execute();
+    await db.schema
+      .createIndex('events_removed_user')
+      .on('events')
+      .columns(['removed_user_id', 'pos'])
+      .where(sql.ref('removed_user_id'), 'is not', null)
+      .execute();
 
     await db.schema
       .createTable('event_head')

@@ -1,0 +1,35 @@
+import { CompiledQuery, type Compilable, type QueryResult, type Transaction } from 'kysely';
+import type { Dialect } from './database.js';
+import type { DB } from './schema.js';
+import { BATCH_MARKER, type BatchStatement } from './sqlite-worker-dialect.js';
+
+/**
+ * Runs statements in order inside a transaction and returns each one's result. On SQLite they
+ * travel to the writer thread together (one round trip); on PostgreSQL they run one after another.
+ * Entries that are null are skipped (their result is null), so callers can leave out empty work.
+ */
+export async function executeBatch(
+  tx: Transaction<DB>,
+  dialect: Dialect,
+  queries: readonly (Compilable | null)[],
+): Promise<(QueryResult<unknown> | null)[]> {
+  const compiled = queries.map((q) => q?.compile() ?? null);
+  const present = compiled.filter((c): c is CompiledQuery => c !== null);
+  let results: QueryResult<unknown>[];
+  if (present.length === 0) {
+    results = [];
+  } else if (dialect === 'sqlite') {
+    const statements: BatchStatement[] = present.map((c) => ({ sql: c.sql, params: c.parameters }));
+    results = (await tx.executeQuery(CompiledQuery.raw(BATCH_MARKER, statements as unknown[]))).rows as QueryResult<unknown>[];
+  } else {
+    results = [];
+    for (const c of present) results.push(await tx.executeQuery(c));
+  }
+  let next = 0;
+  return compiled.map((c) => (c === null ? null : results[next++]!));
+}
+
+/** The rows of a batch entry (none when it was skipped). */
+export function rowsOf<R>(result: QueryResult<unknown> | null | undefined): R[] {
+  return (result?.rows ?? []) as R[];
+}

@@ -1,0 +1,152 @@
+import type { Transaction } from 'kysely';
+import { advanceReadPositionsQuery, advanceSeqs, membershipQuery, toMembership } from '../conversations/conversations.repository.js';
+import { executeBatch, rowsOf } from '../db/batch.js';
+import type { Dialect } from '../db/database.js';
+import type { DB, MessageRow } from '../db/schema.js';
+import type { Emit } from '../events/writer.js';
+import { conflict, forbidden, notFound } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { presentMessage } from './message.presenter.js';
+import { mentionCandidatesQuery, resolveFrom, type MentionCandidate } from './mention-resolver.js';
+import { parseMentions } from './mentions.js';
+import { byClientIdsQuery, insertMentionsQueries, insertMessagesQueries, messagesByIdsQuery } from './messages.repository.js';
+import type { Outcome, SendRequest } from './send-pipeline.js';
+
+interface Accepted {
+  index: number;
+  request: SendRequest;
+  root: string | null;
+}
+
+const key = (a: string, b: string) => `${a}\u0000${b}`;
+
+/**
+ * One group commit: every send of the batch in one transaction, in a fixed number of round trips
+ * whatever the batch size (reads together, the seq update, writes together; the event log adds its
+ * own). Each request gets its own outcome; one bad request fails only itself.
+ */
+export async function commitSends(tx: Transaction<DB>, emit: Emit, requests: readonly SendRequest[], dialect: Dialect): Promise<Outcome[]> {
+  const now = Date.now();
+  const outcomes: (Outcome | undefined)[] = new Array(requests.length);
+  const senders = [...new Set(requests.map((r) => r.senderId))].sort();
+  const conversationIds = [...new Set(requests.map((r) => r.conversationId))];
+  const replyIds = [...new Set(requests.flatMap((r) => (r.replyTo ? [r.replyTo] : [])))];
+  const parsed = requests.map((r) => parseMentions(r.text));
+  const usernames = [...new Set(parsed.flatMap((p) => p.usernames))];
+
+  const [, membershipRows, existingRows, targetRows, candidateRows] = await executeBatch(tx, dialect, [
+    // Batches that share a sender take turns (in id order, like every lock here), so a clientId sent
+    // to two servers at once is found by whichever commits second.
+    dialect === 'postgres' ? tx.selectFrom('users').select('id').where('id', 'in', senders).orderBy('id').forNoKeyUpdate() : null,
+    membershipQuery(tx, conversationIds, senders),
+    byClientIdsQuery(tx, requests.map((r) => ({ senderId: r.senderId, clientId: r.clientId }))),
+    replyIds.length ? messagesByIdsQuery(tx, replyIds) : null,
+    usernames.length ? mentionCandidatesQuery(tx, usernames, conversationIds) : null,
+  ]);
+  const membership = toMembership(rowsOf(membershipRows));
+  const existingByKey = new Map(rowsOf<MessageRow>(existingRows).map((m) => [key(m.sender_id, m.client_id ?? ''), m]));
+  const targets = new Map(rowsOf<MessageRow>(targetRows).map((m) => [m.id, m]));
+  const mentions = resolveFrom(requests, parsed, rowsOf<MentionCandidate>(candidateRows));
+
+  const accepted: Accepted[] = [];
+  requests.forEach((r, i) => {
+    // Membership first: someone removed from a conversation cannot even replay an old send.
+    if (!membership.members.has(key(r.conversationId, r.senderId))) {
+      outcomes[i] = { error: membership.kinds.get(r.conversationId) === 'channel' ? forbidden('Join the channel first') : notFound('Conversation') };
+      return;
+    }
+    // A clientId already stored answers with the original message.
+    const original = existingByKey.get(key(r.senderId, r.clientId));
+    if (original) {
+      outcomes[i] =
+        original.conversation_id === r.conversationId
+          ? { ok: { message: presentMessage(original), created: false } }
+          : { error: conflict('This clientId was already used for a message in another conversation') };
+      return;
+    }
+    // A reply to a reply joins the same thread.
+    let root: string | null = null;
+    if (r.replyTo) {
+      const target = targets.get(r.replyTo);
+      if (!target || target.conversation_id !== r.conversationId) {
+        outcomes[i] = { error: notFound('Message to reply to') };
+        return;
+      }
+      root = target.reply_to ?? target.id;
+    }
+    accepted.push({ index: i, request: r, root });
+  });
+  if (accepted.length === 0) return outcomes as Outcome[];
+
+  // Seqs: every conversation's counter moves in one statement.
+  const byConversation = new Map<string, Accepted[]>();
+  for (const a of accepted) {
+    const list = byConversation.get(a.request.conversationId);
+    if (list) list.push(a);
+    else byConversation.set(a.request.conversationId, [a]);
+  }
+  const lastSeqs = await advanceSeqs(tx, new Map([...byConversation].map(([id, list]) => [id, list.length])), now, dialect);
+  const seqs = new Map<Accepted, number>();
+  for (const [conversationId, list] of byConversation) {
+    const last = lastSeqs.get(conversationId)!;
+    list.forEach((a, k) => seqs.set(a, last - list.length + 1 + k));
+  }
+
+  const rows: MessageRow[] = accepted.map((a) => {
+    const m = mentions[a.index]!;
+    return {
+      id: newId(now),
+      conversation_id: a.request.conversationId,
+      seq: seqs.get(a)!,
+      sender_id: a.request.senderId,
+      client_id: a.request.clientId,
+      text: a.request.text,
+      reply_to: a.root,
+      reply_count: 0,
+      last_reply_at: null,
+      mentions: JSON.stringify(m.userIds),
+      mentions_channel: m.channel ? 1 : 0,
+      reactions: '[]',
+      created_at: now,
+      edited_at: null,
+      deleted_at: null,
+    };
+  });
+  const repliesByRoot = new Map<string, number>();
+  for (const a of accepted) if (a.root) repliesByRoot.set(a.root, (repliesByRoot.get(a.root) ?? 0) + 1);
+  const rootIds = [...repliesByRoot.keys()].sort();
+  const mentionRows = rows.flatMap((row, k) =>
+    mentions[accepted[k]!.index]!.userIds.map((userId) => ({ message_id: row.id, conversation_id: row.conversation_id, seq: row.seq, user_id: userId })),
+  );
+  const results = await executeBatch(tx, dialect, [
+    ...insertMessagesQueries(tx, rows),
+    ...insertMentionsQueries(tx, mentionRows),
+    // Writing in a conversation means having read it up to there (not announced: everyone can see
+    // it from the message itself).
+    advanceReadPositionsQuery(tx, rows),
+    // Thread roots count their replies.
+    ...rootIds.map((rootId) =>
+      tx
+        .updateTable('messages')
+        .set((eb) => ({ reply_count: eb('reply_count', '+', repliesByRoot.get(rootId)!), last_reply_at: now }))
+        .where('id', '=', rootId)
+        .returningAll(),
+    ),
+  ]);
+  const roots = results.slice(results.length - rootIds.length).flatMap((r) => rowsOf<MessageRow>(r));
+
+  const presented = rows.map(presentMessage);
+  const inOrder = presented
+    .map((message, k) => ({ message, row: rows[k]! }))
+    .sort((a, b) => (a.row.conversation_id === b.row.conversation_id ? a.row.seq - b.row.seq : a.row.conversation_id < b.row.conversation_id ? -1 : 1));
+  for (const { message } of inOrder) {
+    emit({ type: 'message.created', conversationId: message.conversationId, payload: { conversationId: message.conversationId, message } });
+  }
+  for (const root of roots) {
+    emit({ type: 'message.updated', conversationId: root.conversation_id, payload: { conversationId: root.conversation_id, message: presentMessage(root) } });
+  }
+  accepted.forEach((a, k) => {
+    outcomes[a.index] = { ok: { message: presented[k]!, created: true } };
+  });
+  return outcomes as Outcome[];
+}
