@@ -11,16 +11,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { affinityOf, machineInfo, readMachineCpu } from './lib/proc.mjs';
+import { affinityOf, machineInfo, readDisks, readMachineCpu } from './lib/proc.mjs';
 import { renderReport } from './lib/report.mjs';
-import { startServer } from './lib/server.mjs';
+import { freePort, startServer } from './lib/server.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ALL = ['fanout', 'max', 'dm', 'idle', 'history'];
 const SERVER_CPU = 0;
 const GENERATOR_CPU = 1;
-/** Below this (% of one core) the machine counts as quiet before a scenario. */
-const QUIET_PCT = 10;
+/** Scenarios whose server is started with the inspector on a loopback port (to force GCs). */
+const INSPECTED = ['idle'];
+/** Below these (% of one core, MiB/s written) the machine counts as quiet before a scenario. */
+const QUIET_CPU_PCT = 10;
+const QUIET_DISK_MIB = 1;
 
 function usage(message) {
   if (message) process.stderr.write(`${message}\n`);
@@ -49,7 +52,7 @@ function log(message) {
 
 /** Runs the generator for one scenario under taskset; resolves to its result or { error }. */
 function runGenerator(scenario, server, quick) {
-  const config = { scenario, quick, baseUrl: server.baseUrl, wsUrl: server.wsUrl, serverPid: server.pid };
+  const config = { scenario, quick, baseUrl: server.baseUrl, wsUrl: server.wsUrl, serverPid: server.pid, inspectPort: server.inspectPort };
   const child = spawn('taskset', ['-c', String(GENERATOR_CPU), process.execPath, path.join(BENCH_DIR, 'generator.mjs'), JSON.stringify(config)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -70,27 +73,31 @@ function runGenerator(scenario, server, quick) {
   });
 }
 
-/** CPU used by everything on the machine over one second, as % of one core (we are idle meanwhile). */
-async function backgroundCpuPct() {
-  const a = readMachineCpu();
+/** What everything on the machine did over one second (we are idle meanwhile). */
+async function backgroundActivity() {
+  const [cpu, disks] = [readMachineCpu(), readDisks()];
   await new Promise((r) => setTimeout(r, 1_000));
-  const b = readMachineCpu();
-  return a && b ? Math.round(100 * (b.busySeconds - a.busySeconds)) : null;
+  const [cpu2, disks2] = [readMachineCpu(), readDisks()];
+  return {
+    cpuPct: cpu && cpu2 ? Math.round(100 * (cpu2.busySeconds - cpu.busySeconds)) : 0,
+    diskWritesMiB: disks && disks2 ? Math.round((10 * (disks2.writtenBytes - disks.writtenBytes)) / 2 ** 20) / 10 : 0,
+  };
 }
 
+const isQuiet = (a) => a.cpuPct <= QUIET_CPU_PCT && a.diskWritesMiB <= QUIET_DISK_MIB;
+const describe = (a) => `${a.cpuPct}% of a core, ${a.diskWritesMiB} MiB/s written to disk`;
+
 /**
- * Other work on the machine (tests, builds) competes for the two cores and spoils the figures:
- * wait a little for it to stop, and record how busy the machine was when the scenario started.
+ * Other work on the machine (tests, builds) competes for the cores and the disk and spoils the
+ * figures: wait a little for it to stop, and record how busy the machine was at the start.
  */
 async function waitForQuiet(scenario, maxWaitMs = 30_000) {
   const deadline = Date.now() + maxWaitMs;
-  let busy = await backgroundCpuPct();
-  while (busy !== null && busy > QUIET_PCT && Date.now() < deadline) {
-    log(`[${scenario}] machine busy with other work (${busy}% of a core); waiting for it to go quiet`);
-    busy = await backgroundCpuPct();
-  }
-  if (busy !== null && busy > QUIET_PCT) log(`[${scenario}] WARNING: starting anyway with ${busy}% of a core used by other processes`);
-  return busy;
+  let activity = await backgroundActivity();
+  if (!isQuiet(activity)) log(`[${scenario}] machine busy with other work (${describe(activity)}); waiting up to ${maxWaitMs / 1000} s for it to go quiet`);
+  while (!isQuiet(activity) && Date.now() < deadline) activity = await backgroundActivity();
+  if (!isQuiet(activity)) log(`[${scenario}] WARNING: starting anyway while other processes use ${describe(activity)}`);
+  return activity;
 }
 
 async function runScenario(scenario, { quick, profile }) {
@@ -99,7 +106,11 @@ async function runScenario(scenario, { quick, profile }) {
   const started = Date.now();
   const profileDir = path.join(BENCH_DIR, 'results', 'profiles');
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${scenario}-${Date.now()}.cpuprofile`] : [];
+  // The idle scenario forces garbage collections in the server through the inspector (loopback).
+  const inspectPort = INSPECTED.includes(scenario) ? await freePort() : null;
+  if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
   const server = await startServer({ cpu: SERVER_CPU, nodeArgs });
+  server.inspectPort = inspectPort;
   log(`[${scenario}] server pid ${server.pid} on CPU ${affinityOf(server.pid)}, ${server.baseUrl}`);
   let outcome;
   try {
@@ -107,21 +118,34 @@ async function runScenario(scenario, { quick, profile }) {
   } finally {
     await server.stop();
   }
+  // A server that died before we stopped it is a finding, whatever the generator says.
+  if (server.diedEarly) log(`[${scenario}] SERVER DIED during the scenario: ${JSON.stringify(server.diedEarly)}\n${server.log.tail.join('\n')}`);
   if (outcome.error) log(`[${scenario}] FAILED: ${outcome.error}`);
   const seconds = Math.round((Date.now() - started) / 100) / 10;
-  log(`[${scenario}] done in ${seconds} s; server wrote ${server.log.lines} log line(s) at level warn or above`);
+  log(`[${scenario}] done in ${seconds} s; server printed ${server.log.lines} line(s) (log level warn)`);
   return {
     scenario,
     seconds,
-    backgroundCpuPctAtStart: backgroundAtStart,
+    backgroundAtStart,
     ...outcome,
     server: {
       affinity: String(SERVER_CPU),
-      exit: server.exit ?? null,
-      logLines: server.log.lines,
+      diedDuringScenario: server.diedEarly,
+      exit: server.exit,
+      outputLines: server.log.lines,
       logTail: server.log.tail,
     },
   };
+}
+
+/** Which code was measured: the commit, and whether the server's sources differ from it. */
+function codeVersion() {
+  const git = (...args) => execFileSync('git', args, { cwd: path.dirname(BENCH_DIR), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    return { commit: git('rev-parse', '--short', 'HEAD'), uncommittedChanges: git('status', '--porcelain', '--', 'packages').length > 0 };
+  } catch {
+    return { commit: 'unknown', uncommittedChanges: null };
+  }
 }
 
 function commandLine() {
@@ -150,6 +174,7 @@ const run = {
   quick: options.quick,
   serverProfiled: options.profile,
   machine: machineInfo(),
+  code: codeVersion(),
   pinning: { server: `taskset -c ${SERVER_CPU}`, generator: `taskset -c ${GENERATOR_CPU}` },
   scenarios: [],
 };

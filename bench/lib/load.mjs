@@ -13,6 +13,7 @@ const PADDING = Array.from({ length: TEXT_BYTES + 1 }, (_, n) => 'x'.repeat(n));
 const TEXT_KEY = '"text":"t:';
 const ID_KEY = '"id":';
 const MAX_MEMBERS = 31; // one bit per member in a Uint32 mask
+const TIMELINE_SLICE_MS = 250;
 
 /** A typed array that grows by doubling (message numbers are dense from 0). */
 function grow(array, needed) {
@@ -111,7 +112,11 @@ export class MessageLoad {
       this.received[m] |= bit;
       const phase = this.phases[this.phaseOf[m]];
       phase.delivered++;
-      phase.latency.add(performance.timeOrigin + now - sentAtEpoch);
+      const latency = performance.timeOrigin + now - sentAtEpoch;
+      phase.latency.add(latency);
+      // Worst latency per slice of send time: shows whether slow deliveries come in bursts.
+      const slice = Math.floor((this.sentAt[m] - phase.startedAt) / TIMELINE_SLICE_MS);
+      if (slice >= 0 && slice < phase.worstBySlice.length && latency > phase.worstBySlice[slice]) phase.worstBySlice[slice] = latency;
       return;
     }
     if (s.startsWith('{"type":"ack"')) {
@@ -160,6 +165,8 @@ export class MessageLoad {
       deliveriesAtStart: this.deliveriesTotal,
       deliveriesInWindow: 0,
       cpu: null,
+      startedAt: performance.now(),
+      worstBySlice: new Float32Array(Math.ceil(durationMs / TIMELINE_SLICE_MS)),
     };
     if (phase.index > 255) throw new Error('too many phases');
     this.phases.push(phase);
@@ -167,7 +174,7 @@ export class MessageLoad {
     const total = Math.round((rate * durationMs) / 1000);
     const interval = 1000 / rate;
     const cpu = new CpuWindow(this.serverPid);
-    const start = performance.now();
+    const start = phase.startedAt;
     return new Promise((resolve) => {
       const tick = () => {
         const now = performance.now();
@@ -244,11 +251,16 @@ export class MessageLoad {
       latencyMs: roundAll(latency),
       ackLatencyMs: roundAll(ack),
       scheduleLagMs: { p99: round(lag.p99), max: round(lag.max) },
+      worstLatencyMsPerSliceOfSendTime: { sliceMs: TIMELINE_SLICE_MS, worst: Array.from(phase.worstBySlice, (v) => round(v)) },
       serverCpuPct: round(phase.cpu.serverCpuPct, 0),
+      serverSystemCpuPct: round(phase.cpu.serverSystemCpuPct, 0),
       generatorCpuPct: round(phase.cpu.generatorCpuPct, 0),
       generatorEventLoopPct: round(phase.cpu.generatorEventLoopPct, 0),
       otherCpuPct: round(phase.cpu.otherCpuPct, 0),
       stealPct: round(phase.cpu.stealPct, 0),
+      serverWritesMiB: round(phase.cpu.serverWritesMiB, 1),
+      diskBusyPct: round(phase.cpu.diskBusyPct, 0),
+      otherDiskWritesMiB: round(phase.cpu.otherDiskWritesMiB, 1),
       serverRssMiB: phase.cpu.serverRssBytes === null ? null : round(phase.cpu.serverRssBytes / 2 ** 20, 0),
     };
   }

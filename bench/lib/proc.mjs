@@ -38,6 +38,7 @@ export function readProcess(pid) {
   const kib = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
   return {
     cpuSeconds: (utime + stime) / ticksPerSecond(),
+    systemCpuSeconds: stime / ticksPerSecond(),
     rssBytes: kib('VmRSS'),
     peakRssBytes: kib('VmHWM'),
     threads: Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 0),
@@ -67,6 +68,33 @@ export function readMachineCpu() {
   }
 }
 
+/** Bytes a process caused to be written to storage so far (/proc/<pid>/io), or null. */
+export function readProcessWrites(pid) {
+  try {
+    return Number(/^write_bytes:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** Bytes written to the machine's disks so far, and milliseconds they spent busy (/proc/diskstats). */
+export function readDisks() {
+  try {
+    const disks = new Set(fs.readdirSync('/sys/block').filter((d) => !/^(loop|ram|zram|dm-|md)/.test(d)));
+    let writtenBytes = 0;
+    let busyMs = 0;
+    for (const line of fs.readFileSync('/proc/diskstats', 'utf8').split('\n')) {
+      const f = line.trim().split(/\s+/);
+      if (!disks.has(f[2])) continue;
+      writtenBytes += Number(f[9]) * 512;
+      busyMs += Number(f[12]);
+    }
+    return { writtenBytes, busyMs };
+  } catch {
+    return null;
+  }
+}
+
 /** Measures CPU use of the server (from /proc) and of this process (process.cpuUsage) over a window. */
 export class CpuWindow {
   constructor(serverPid) {
@@ -76,6 +104,8 @@ export class CpuWindow {
     this.startSelf = process.cpuUsage();
     this.startElu = performance.eventLoopUtilization();
     this.startMachine = readMachineCpu();
+    this.startServerWrites = readProcessWrites(serverPid);
+    this.startDisks = readDisks();
   }
 
   /** CPU as a percentage of one core, for the server and for the generator, since construction. */
@@ -97,9 +127,26 @@ export class CpuWindow {
       otherCpuPct = Math.max(0, busyPct - serverCpuPct - generatorCpuPct);
       stealPct = (100 * (machine.stealSeconds - this.startMachine.stealSeconds)) / wallSeconds;
     }
+    // Disk: how busy it was, and how much others wrote meanwhile (fsync latency depends on both).
+    const serverWrites = readProcessWrites(this.serverPid);
+    const disks = readDisks();
+    let diskBusyPct = null;
+    let otherDiskWritesMiB = null;
+    if (disks && this.startDisks) {
+      diskBusyPct = (100 * (disks.busyMs - this.startDisks.busyMs)) / 1000 / wallSeconds;
+      if (serverWrites !== null && this.startServerWrites !== null) {
+        const all = disks.writtenBytes - this.startDisks.writtenBytes;
+        otherDiskWritesMiB = Math.max(0, all - (serverWrites - this.startServerWrites)) / 2 ** 20;
+      }
+    }
     return {
       wallSeconds,
+      serverWritesMiB: serverWrites !== null && this.startServerWrites !== null ? (serverWrites - this.startServerWrites) / 2 ** 20 : null,
+      diskBusyPct,
+      otherDiskWritesMiB,
       serverCpuPct,
+      // The kernel's share of it (socket writes, fsync): high values point at syscalls.
+      serverSystemCpuPct: server && this.startServer ? (100 * (server.systemCpuSeconds - this.startServer.systemCpuSeconds)) / wallSeconds : null,
       generatorCpuPct,
       otherCpuPct,
       stealPct,
@@ -114,8 +161,12 @@ export class CpuWindow {
 /** What the figures were measured on. */
 export function machineInfo() {
   let cpuModel = os.cpus()[0]?.model ?? 'unknown';
+  let virtualised = null;
   try {
-    cpuModel = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpuModel;
+    const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (name) => new RegExp(`^${name}\\s*:\\s*(.+)$`, 'm').exec(cpuinfo)?.[1];
+    cpuModel = `${field('model name') ?? cpuModel} (family ${field('cpu family')}, model ${field('model')})`;
+    virtualised = / hypervisor( |$)/m.test(field('flags') ?? '');
   } catch {
     // not Linux: os.cpus() is the best we have
   }
@@ -131,6 +182,7 @@ export function machineInfo() {
     ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     kernel: `${os.type()} ${os.release()}`,
+    virtualMachine: virtualised,
     fdLimit,
   };
 }

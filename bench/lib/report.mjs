@@ -12,24 +12,31 @@ function keyFigure(scenario, row) {
   return `${fmt(row.deliveriesPerSecond)} deliveries/s`;
 }
 
+/** What the rest of the machine did during the window: CPU (% of a core) and MiB written to disk. */
+function others(row) {
+  if (row.otherCpuPct === undefined || row.otherCpuPct === null) return '—';
+  return `${row.otherCpuPct}%, ${fmt(row.otherDiskWritesMiB, ' MiB')}`;
+}
+
 function lostCell(row) {
   if (row.lostMessages === undefined) return '—';
   const refused = row.errors ? ` (${row.errors} refused)` : '';
   return `${row.lostMessages}${refused}`;
 }
 
-const SUMMARY_COLUMNS = ['Scenario', 'Load', 'Result', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'Lost msgs', 'Server CPU', 'Generator CPU (loop)', 'Other CPU', 'Server RSS', 'Target', 'Met'];
+const SUMMARY_COLUMNS = ['Scenario', 'Load', 'Result', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'Lost msgs', 'Server CPU', 'Generator CPU (loop)', 'Others: CPU, disk writes', 'Server RSS', 'Target', 'Met'];
 
 function summaryRow(entry) {
   const { scenario, result, error } = entry;
   if (error) return [scenario, '—', `FAILED: ${error.split('\n')[0].slice(0, 120)}`, ...Array(SUMMARY_COLUMNS.length - 4).fill('—'), 'no'];
-  const row = result.headline ?? result.rows[0] ?? {};
+  // A scenario with a headline (max) shows it; a null headline means no step passed.
+  const row = ('headline' in result ? result.headline : result.rows[0]) ?? {};
   const lat = row.latencyMs ?? {};
   const gen = row.generatorCpuPct === undefined ? '—' : `${row.generatorCpuPct}% (${row.generatorEventLoopPct}%)`;
   return [
     scenario,
-    row.label ?? '—',
-    row.label ? keyFigure(scenario, row) : 'no step passed',
+    row.label ?? 'first step failed',
+    row.label ? keyFigure(scenario, row) : 'none sustained',
     fmt(lat.p50),
     fmt(lat.p95),
     fmt(lat.p99),
@@ -37,14 +44,14 @@ function summaryRow(entry) {
     lostCell(row),
     row.serverCpuPct === undefined ? '—' : `${row.serverCpuPct}%`,
     gen,
-    fmt(row.otherCpuPct, '%'),
+    others(row),
     fmt(row.serverRssMiB, ' MiB'),
     result.target,
     result.met ? 'yes' : 'NO',
   ];
 }
 
-const STEP_COLUMNS = ['Offered msg/s', 'Deliveries/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'Ack p99 ms', 'Lost msgs', 'Server CPU', 'Generator CPU (loop)', 'Other CPU', 'Server RSS', 'Verdict'];
+const STEP_COLUMNS = ['Offered msg/s', 'Deliveries/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'Ack p99 ms', 'Lost msgs', 'Server CPU', 'Generator CPU (loop)', 'Others: CPU, disk writes', 'Server RSS', 'Verdict'];
 
 function stepRow(row) {
   return [
@@ -58,10 +65,15 @@ function stepRow(row) {
     lostCell(row),
     `${row.serverCpuPct}%`,
     `${row.generatorCpuPct}% (${row.generatorEventLoopPct}%)`,
-    fmt(row.otherCpuPct, '%'),
+    others(row),
     fmt(row.serverRssMiB, ' MiB'),
     row.note,
   ];
+}
+
+function codeLine(code) {
+  if (!code) return 'unknown';
+  return `commit ${code.commit}${code.uncommittedChanges ? ' plus uncommitted changes in packages/' : ''}`;
 }
 
 function markdownTable(columns, rows) {
@@ -85,12 +97,13 @@ export function renderReport(run) {
   const max = run.scenarios.find((s) => s.scenario === 'max' && s.result);
   const steps = max ? max.result.rows.map(stepRow) : [];
   const m = run.machine;
-  const machine = `${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.kernel}`;
+  const machine = `${m.cpuModel}, ${m.cores} cores${m.virtualMachine ? ' (virtual machine)' : ''}, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.kernel}`;
 
   const text = [
     `Parley benchmark — ${run.startedAt}${run.quick ? ' (QUICK mode: short runs, smoke test only)' : ''}`,
     `Machine: ${machine}`,
     `Command: ${run.command}`,
+    `Code: ${codeLine(run.code)}`,
     '',
     textTable(SUMMARY_COLUMNS, summary),
     ...(steps.length ? ['', 'max: steps', textTable(STEP_COLUMNS, steps), `stopped: ${max.result.details.stoppedBecause}`] : []),
@@ -98,10 +111,10 @@ export function renderReport(run) {
 
   const notes = [
     `- Machine: ${machine}.`,
-    `- Command: \`${run.command}\`${run.quick ? ' (quick mode: short runs, for smoke-testing only)' : ''}; ${run.startedAt}.`,
+    `- Command: \`${run.command}\`${run.quick ? ' (quick mode: short runs, for smoke-testing only)' : ''}; ${run.startedAt}; code ${codeLine(run.code)}.`,
     '- Server and load generator are separate processes pinned to separate cores (`taskset -c 0` / `taskset -c 1`), over loopback WebSockets; SQLite with WAL and synchronous=FULL (each ack follows a durable commit).',
     '- The benchmark raises rate limits and lowers the password-hash cost (argon2 1 MiB, 1 iteration) only to set up thousands of users quickly; no figure measures logins.',
-    '- Latency is send→receive on the generator\'s clock (same process), messages of 100 bytes; "Lost msgs" counts messages that some member never received within 5 s of the end of the run; "(loop)" is the generator\'s event-loop utilisation; CPU figures are % of one core over the measured window; "Other CPU" is what the rest of the machine used meanwhile (approximate; anything beyond a few % means the figures were disturbed).',
+    '- Latency is send→receive on the generator\'s clock (same process), messages of 100 bytes; "Lost msgs" counts messages that some member never received within 5 s of the end of the run; "(loop)" is the generator\'s event-loop utilisation; CPU figures are % of one core over the measured window; "Others" is what the rest of the machine did meanwhile: CPU used and MiB written to disk by other processes (approximate; more than a few % of CPU or a few MiB of writes means the figures were disturbed).',
   ];
   const markdown = [
     markdownTable(SUMMARY_COLUMNS, summary),

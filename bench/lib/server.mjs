@@ -28,7 +28,7 @@ export const BENCH_SERVER_ENV = {
   PARLEY_ARGON2_ITERATIONS: '1',
 };
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.unref();
@@ -50,9 +50,11 @@ export async function startServer({ cpu = 0, env = {}, nodeArgs = [], readyTimeo
   if (!fs.existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run \`npx tsc -b\` (npm run bench builds first)`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   const port = await freePort();
+  // Settings from the caller's environment are left out: every run measures the same configuration.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PARLEY_')));
   const child = spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeArgs, SERVER_MAIN], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...BENCH_SERVER_ENV, ...env, PARLEY_PORT: String(port), PARLEY_DATA_DIR: dataDir },
+    env: { ...inherited, ...BENCH_SERVER_ENV, ...env, PARLEY_PORT: String(port), PARLEY_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Keep the server's warnings and errors: a benchmark that hides them would hide problems.
@@ -72,12 +74,14 @@ export async function startServer({ cpu = 0, env = {}, nodeArgs = [], readyTimeo
   const baseUrl = `http://${HOST}:${port}`;
   const deadline = Date.now() + readyTimeoutMs;
   let ready = false;
+  const giveUp = (why) => {
+    child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`${why}:\n${log.tail.join('\n')}`);
+  };
   while (!ready) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited during start (${child.exitCode ?? child.signalCode}):\n${log.tail.join('\n')}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`server not ready after ${readyTimeoutMs} ms:\n${log.tail.join('\n')}`);
-    }
+    if (child.exitCode !== null || child.signalCode !== null) giveUp(`server exited during start (${child.exitCode ?? child.signalCode})`);
+    if (Date.now() > deadline) giveUp(`server not ready after ${readyTimeoutMs} ms`);
     try {
       ready = (await fetch(`${baseUrl}/readyz`)).status === 200;
     } catch {
@@ -93,14 +97,18 @@ export async function startServer({ cpu = 0, env = {}, nodeArgs = [], readyTimeo
     wsUrl: `ws://${HOST}:${port}/api/v1/ws`,
     dataDir,
     log,
+    /** Null while running; { code, signal } once it has exited. */
+    get exit() {
+      return child.exitCode === null && child.signalCode === null ? null : { code: child.exitCode, signal: child.signalCode };
+    },
     /** SIGTERM (graceful), SIGKILL after a grace period; removes the data directory. */
     async stop(graceMs = 15_000) {
-      if (child.exitCode === null && child.signalCode === null) {
+      this.diedEarly = this.exit;
+      if (!this.diedEarly) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-        const result = await exited;
+        await exited;
         clearTimeout(timer);
-        this.exit = result;
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

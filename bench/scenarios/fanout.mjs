@@ -31,7 +31,7 @@ export async function run(ctx) {
 
   const lost = result.lostMessages + warm.lostMessages;
   return {
-    rows: [{ label: `${RATE} msg/s`, ...result }],
+    rows: [{ ...result, label: `${RATE} msg/s offered` }],
     target,
     met: result.latencyMs.p99 !== null && result.latencyMs.p99 < 10 && lost === 0 && result.errors === 0,
     details: {

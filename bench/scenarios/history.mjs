@@ -129,10 +129,13 @@ export async function run(ctx) {
     requestsPerSecond: Math.round(plan.queries / usage.wallSeconds),
     latencyMs: { count: s.count, p50: round(s.p50), p95: round(s.p95), p99: round(s.p99), max: round(s.max), mean: round(s.mean) },
     serverCpuPct: round(usage.serverCpuPct, 0),
+    serverSystemCpuPct: round(usage.serverSystemCpuPct, 0),
     generatorCpuPct: round(usage.generatorCpuPct, 0),
     generatorEventLoopPct: round(usage.generatorEventLoopPct, 0),
     otherCpuPct: round(usage.otherCpuPct, 0),
     stealPct: round(usage.stealPct, 0),
+    diskBusyPct: round(usage.diskBusyPct, 0),
+    otherDiskWritesMiB: round(usage.otherDiskWritesMiB, 1),
     serverRssMiB: round(usage.serverRssBytes / 2 ** 20, 0),
   };
   return {

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { closeAll, connectAll, registerUsers } from '../lib/clients.mjs';
 import { HttpClient, readMetrics } from '../lib/http.mjs';
+import { collectGarbage } from '../lib/inspector.mjs';
 import { readProcess } from '../lib/proc.mjs';
 import { round } from '../lib/stats.mjs';
 
@@ -23,8 +24,18 @@ function openFilesLimit(pid) {
 }
 
 async function sample(ctx) {
-  // The server cannot be told to collect garbage from outside: wait, then read. Both the kernel's
-  // view (/proc) and V8's (the server's own metrics) are kept.
+  // A full GC through the inspector (when the server has one), then a pause for the allocator to
+  // settle; without an inspector, only the pause. Both the kernel's view (/proc) and V8's (the
+  // server's own metrics) are kept.
+  let collected = false;
+  if (ctx.inspectPort) {
+    try {
+      await collectGarbage(ctx.inspectPort);
+      collected = true;
+    } catch (err) {
+      ctx.log(`could not force a GC through the inspector (${err.message}); sampling after a pause only`);
+    }
+  }
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const http = new HttpClient(ctx.baseUrl, { maxSockets: 1 });
   const m = await readMetrics(http, ['parley_process_resident_memory_bytes', 'parley_nodejs_heap_size_used_bytes', 'parley_ws_connections']);
@@ -35,6 +46,7 @@ async function sample(ctx) {
     metricsRssBytes: m.parley_process_resident_memory_bytes,
     heapUsedBytes: m.parley_nodejs_heap_size_used_bytes,
     connections: m.parley_ws_connections,
+    afterForcedGc: collected,
   };
 }
 

@@ -41,7 +41,10 @@ export async function run(ctx) {
     const generatorBound = r.generatorEventLoopPct >= GENERATOR_BUSY_PCT;
     if (generatorBound) problems.push(`generator event loop ${r.generatorEventLoopPct}% busy: the generator may be the limit`);
     // Not a reason to stop, but a reason to distrust the step: other processes used the cores.
-    const disturbed = r.otherCpuPct !== null && r.otherCpuPct > 15 ? ` (disturbed: other processes used ${r.otherCpuPct}% CPU)` : '';
+    const disturbances = [];
+    if (r.otherCpuPct > 15) disturbances.push(`other processes used ${r.otherCpuPct}% CPU`);
+    if (r.otherDiskWritesMiB / r.windowSeconds > 2) disturbances.push(`other processes wrote ${r.otherDiskWritesMiB} MiB to disk`);
+    const disturbed = disturbances.length ? ` (disturbed: ${disturbances.join(', ')})` : '';
     rows.push({ ...r, note: (problems.join('; ') || 'ok') + disturbed });
     ctx.log(`  ${rate} msg/s → ${r.deliveriesPerSecond} deliveries/s, p50 ${r.latencyMs.p50} p99 ${r.latencyMs.p99} max ${r.latencyMs.max} ms, lost ${r.lostMessages}, server CPU ${r.serverCpuPct}%, generator CPU ${r.generatorCpuPct}% (loop ${r.generatorEventLoopPct}%)${problems.length ? ` — ${problems.join('; ')}` : ''}`);
     if (problems.length > 0) {
@@ -57,7 +60,7 @@ export async function run(ctx) {
   return {
     rows,
     headline: best
-      ? { label: `max sustained (${best.offeredMessagesPerSecond} msg/s)`, ...best }
+      ? { ...best, label: `best step: ${best.offeredMessagesPerSecond} msg/s offered` }
       : null,
     target,
     met: best !== null && best.deliveriesPerSecond >= 100_000,
