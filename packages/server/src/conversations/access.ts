@@ -1,7 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ConversationRow, DB, MemberRow } from '../db/schema.js';
 import { forbidden, notFound } from '../lib/errors.js';
-import { findConversation, findMember } from './conversations.repository.js';
 
 export interface Membership {
   conversation: ConversationRow;
@@ -13,8 +12,17 @@ export interface Membership {
  * not in is "not found"; a public channel they have not joined is "forbidden".
  */
 export async function requireMember(db: Kysely<DB> | Transaction<DB>, conversationId: string, userId: string): Promise<Membership> {
-  const [conversation, member] = await Promise.all([findConversation(db, conversationId), findMember(db, conversationId, userId)]);
-  if (!conversation) throw notFound('Conversation');
+  const row = await db
+    .selectFrom('conversations as c')
+    .leftJoin('members as m', (join) => join.onRef('m.conversation_id', '=', 'c.id').on('m.user_id', '=', userId))
+    .selectAll('c')
+    .select(['m.role', 'm.joined_at', 'm.read_seq', 'm.delivered_seq'])
+    .where('c.id', '=', conversationId)
+    .executeTakeFirst();
+  if (!row) throw notFound('Conversation');
+  const { role, joined_at, read_seq, delivered_seq, ...conversation } = row;
+  const member: MemberRow | undefined =
+    role === null ? undefined : { conversation_id: conversationId, user_id: userId, role, joined_at: joined_at!, read_seq: read_seq!, delivered_seq: delivered_seq! };
   if (!member) {
     if (conversation.kind === 'channel') throw forbidden('Join the channel first');
     throw notFound('Conversation');

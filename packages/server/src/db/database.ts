@@ -55,13 +55,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     dialect: new WorkerSqliteDialect({
       file,
       // FULL: a commit is on disk before it returns, which is what an ack promises.
-      pragmas: ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000'],
+      pragmas: ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -32768'],
       statementCacheSize: STATEMENT_CACHE_SIZE,
     }),
   });
   await migrateOrClose(writer, options.logger, () => writer.destroy());
   const readOnly = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
   readOnly.pragma('busy_timeout = 5000');
+  // History pages hop around a large file: keep hot pages in memory and map the rest.
+  readOnly.pragma('cache_size = -65536');
+  readOnly.pragma('mmap_size = 268435456');
   const reader = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(readOnly, STATEMENT_CACHE_SIZE) as never }) });
   return {
     db: writer,

@@ -2,6 +2,11 @@ import type { Message, ReactionSummary } from '@parley/protocol';
 import type { MessageRow } from '../db/schema.js';
 import { iso, isoOrNull } from '../lib/time.js';
 
+/** Most messages have no mentions and no reactions: skip the parser for those. */
+function parseList<T>(json: string): T[] {
+  return json === '[]' ? [] : (JSON.parse(json) as T[]);
+}
+
 export function presentMessage(row: MessageRow): Message {
   return {
     id: row.id,
@@ -13,9 +18,9 @@ export function presentMessage(row: MessageRow): Message {
     replyTo: row.reply_to,
     replyCount: row.reply_count,
     lastReplyAt: isoOrNull(row.last_reply_at),
-    mentions: JSON.parse(row.mentions) as string[],
+    mentions: parseList<string>(row.mentions),
     mentionsChannel: row.mentions_channel === 1,
-    reactions: JSON.parse(row.reactions) as ReactionSummary[],
+    reactions: parseList<ReactionSummary>(row.reactions),
     createdAt: iso(row.created_at),
     editedAt: isoOrNull(row.edited_at),
     deletedAt: isoOrNull(row.deleted_at),

@@ -69,7 +69,7 @@ export const core: Migration = {
 
     await clustered(db, db.schema
       .createTable('messages')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('id', 'text', (c) => c.notNull().unique())
       .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
       .addColumn('seq', 'bigint', (c) => c.notNull())
       .addColumn('sender_id', 'text', (c) => c.notNull().references('users.id'))
@@ -84,7 +84,8 @@ export const core: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('edited_at', 'bigint')
       .addColumn('deleted_at', 'bigint')
-      .addUniqueConstraint('messages_conversation_seq', ['conversation_id', 'seq'])
+      // Keyed by position in the conversation: on SQLite a history page is one range of the table.
+      .addPrimaryKeyConstraint('messages_pk', ['conversation_id', 'seq'])
       .addUniqueConstraint('messages_sender_client_id', ['sender_id', 'client_id']))
       .execute();
     // Partial: most messages are not replies, and their inserts need not touch this index.
