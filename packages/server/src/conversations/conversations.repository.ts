@@ -144,45 +144,35 @@ export function searchChannels(db: Db, query: string | undefined, limit: number)
   return q.orderBy('member_count', 'desc').orderBy('name').limit(limit).execute();
 }
 
-/** Unread messages (from others, not deleted) after a position, counted up to a cap. */
-export async function countUnread(db: Db, conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number> {
+/**
+ * Unread messages (from others, not deleted) after a position, counted up to a cap; with
+ * `mentioningOnly`, only those that mention the user by name or by @channel (each counted once).
+ */
+export async function countUnread(
+  db: Db,
+  conversationId: string,
+  userId: string,
+  afterSeq: number,
+  cap: number,
+  mentioningOnly = false,
+): Promise<number> {
+  let unread = db
+    .selectFrom('messages as m')
+    .select('m.seq')
+    .where('m.conversation_id', '=', conversationId)
+    .where('m.seq', '>', afterSeq)
+    .where('m.sender_id', '!=', userId)
+    .where('m.deleted_at', 'is', null);
+  if (mentioningOnly) {
+    unread = unread.where((w) =>
+      w.or([
+        w('m.mentions_channel', '=', 1),
+        w.exists(w.selectFrom('mentions as x').select('x.user_id').whereRef('x.message_id', '=', 'm.id').where('x.user_id', '=', userId)),
+      ]),
+    );
+  }
   const row = await db
-    .selectFrom((eb) =>
-      eb
-        .selectFrom('messages')
-        .select('seq')
-        .where('conversation_id', '=', conversationId)
-        .where('seq', '>', afterSeq)
-        .where('sender_id', '!=', userId)
-        .where('deleted_at', 'is', null)
-        .limit(cap)
-        .as('unread'),
-    )
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/** Unread messages by others that mention this user directly or by @channel (each counted once). */
-export async function countMentions(db: Db, conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number> {
-  const row = await db
-    .selectFrom((eb) =>
-      eb
-        .selectFrom('messages as m')
-        .select('m.seq')
-        .where('m.conversation_id', '=', conversationId)
-        .where('m.seq', '>', afterSeq)
-        .where('m.sender_id', '!=', userId)
-        .where('m.deleted_at', 'is', null)
-        .where((w) =>
-          w.or([
-            w('m.mentions_channel', '=', 1),
-            w.exists(w.selectFrom('mentions as x').select('x.user_id').whereRef('x.message_id', '=', 'm.id').where('x.user_id', '=', userId)),
-          ]),
-        )
-        .limit(cap)
-        .as('mentioned'),
-    )
+    .selectFrom(unread.limit(cap).as('unread'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);

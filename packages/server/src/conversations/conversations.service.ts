@@ -179,7 +179,7 @@ export class ConversationsService {
         const [unreadCount, mentionCount] = hasUnread
           ? await Promise.all([
               repo.countUnread(this.reader, conversation.id, userId, member.read_seq, UNREAD_CAP),
-              repo.countMentions(this.reader, conversation.id, userId, member.read_seq, UNREAD_CAP),
+              repo.countUnread(this.reader, conversation.id, userId, member.read_seq, UNREAD_CAP, true),
             ])
           : [0, 0];
         const last = lastByConversation.get(conversation.id);
