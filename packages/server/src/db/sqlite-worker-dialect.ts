@@ -55,7 +55,9 @@ parentPort.on('message', (m) => {
   }
   try {
     if (m.begin) prepare('begin immediate').run();
-    parentPort.postMessage({ id: m.id, results: m.statements.map((s) => run(s.sql, s.params)) });
+    const results = m.statements.map((s) => run(s.sql, s.params));
+    if (m.commit) prepare('commit').run();
+    parentPort.postMessage({ id: m.id, results });
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: { message: e.message, code: e.code } });
   }
@@ -77,6 +79,8 @@ interface Reply {
 
 /** The SQL text that marks a batch: its parameters are the statements to run in one round trip. */
 export const BATCH_MARKER = '/* parley batch */';
+/** A batch that also commits the transaction when every statement succeeded. */
+export const BATCH_COMMIT_MARKER = '/* parley batch, then commit */';
 
 export interface BatchStatement {
   sql: string;
@@ -124,6 +128,8 @@ class WorkerSqliteDriver implements Driver {
   private release: (() => void) | null = null;
   /** BEGIN travels with the transaction's first statement, saving a round trip. */
   private beginPending = false;
+  /** The transaction's last batch committed it: Kysely's COMMIT has nothing left to do. */
+  private committed = false;
 
   constructor(private readonly options: WorkerSqliteOptions) {}
 
@@ -165,13 +171,21 @@ class WorkerSqliteDriver implements Driver {
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    if (this.takeBegin()) return;
+    if (this.takeBegin() || this.takeCommitted()) return;
     await connection.executeQuery(CompiledQuery.raw('commit'));
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    this.committed = false;
     if (this.takeBegin()) return;
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    // After a failed statement or COMMIT, SQLite may already have rolled back: nothing to undo then.
+    await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
+  }
+
+  private takeCommitted(): boolean {
+    const committed = this.committed;
+    this.committed = false;
+    return committed;
   }
 
   async destroy(): Promise<void> {
@@ -190,10 +204,12 @@ class WorkerSqliteDriver implements Driver {
   }
 
   private async execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const batch = query.sql === BATCH_MARKER;
+    const commit = query.sql === BATCH_COMMIT_MARKER;
+    const batch = commit || query.sql === BATCH_MARKER;
     const statements = batch ? (query.parameters as BatchStatement[]) : [{ sql: query.sql, params: query.parameters }];
-    const reply = await this.send({ statements, begin: this.takeBegin() });
+    const reply = await this.send({ statements, begin: this.takeBegin(), commit });
     if (reply.error) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+    if (commit) this.committed = true;
     if (batch) return { rows: reply.results.map(toQueryResult) as R[] };
     return toQueryResult(reply.results[0]!) as QueryResult<R>;
   }

@@ -1,5 +1,5 @@
 import type { DurableEventPayloads, DurableEventType } from '@parley/protocol';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Compilable, type Kysely, type Transaction } from 'kysely';
 import { executeBatch, rowsOf } from '../db/batch.js';
 import type { Dialect } from '../db/database.js';
 import type { DB, EventRow } from '../db/schema.js';
@@ -60,13 +60,16 @@ export class EventLog {
   ) {}
 
   /**
-   * Assigns positions and stores the events; call last in the transaction (it locks the counter).
-   * The counter update and the inserts go together: each row takes its position from the counter
-   * just updated, in the same transaction.
+   * Assigns positions and stores the events, after the `before` statements; call last in the
+   * transaction (it locks the counter, and on SQLite it commits in the same round trip). Each row
+   * takes its position from the counter just updated, in the same transaction.
    */
-  async append(tx: Transaction<DB>, pending: readonly PendingEvent[], now: number): Promise<LogEvent[]> {
+  async append(tx: Transaction<DB>, pending: readonly PendingEvent[], now: number, before: readonly Compilable[] = []): Promise<LogEvent[]> {
     const n = pending.length;
-    if (n === 0) return [];
+    if (n === 0) {
+      if (before.length > 0) await executeBatch(tx, this.dialect, before, { commitAfter: true });
+      return [];
+    }
     const rows = pending.map((e, i) => ({
       offset: n - 1 - i,
       type: e.type,
@@ -87,10 +90,13 @@ export class EventLog {
         ),
       );
     }
-    const [head] = await executeBatch(tx, this.dialect, [
-      tx.updateTable('event_head').set((eb) => ({ pos: eb('pos', '+', n) })).where('id', '=', 1).returning('pos'),
-      ...inserts,
-    ]);
+    const results = await executeBatch(
+      tx,
+      this.dialect,
+      [...before, tx.updateTable('event_head').set((eb) => ({ pos: eb('pos', '+', n) })).where('id', '=', 1).returning('pos'), ...inserts],
+      { commitAfter: true },
+    );
+    const head = results[before.length];
     const first = rowsOf<{ pos: number }>(head)[0]!.pos - n + 1;
     return rows.map(({ offset: _offset, ...row }, i) => toLogEvent({ ...row, pos: first + i }));
   }

@@ -1,11 +1,13 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Compilable, Kysely, Transaction } from 'kysely';
 import { isRetryableTransactionError } from '../db/errors.js';
 import type { DB } from '../db/schema.js';
 import type { EventBus } from './bus.js';
 import type { EventLog, LogEvent, PendingEvent } from './event-log.js';
 
 export type Emit = (event: PendingEvent) => void;
-export type WriteFn<T> = (tx: Transaction<DB>, emit: Emit) => Promise<T>;
+/** Writes whose results are not needed: they run last, with the event log append and the commit. */
+export type Defer = (...queries: Compilable[]) => void;
+export type WriteFn<T> = (tx: Transaction<DB>, emit: Emit, defer: Defer) => Promise<T>;
 
 const MAX_ATTEMPTS = 4;
 
@@ -46,10 +48,15 @@ export class Writer {
 
   private async attempt<T>(fn: WriteFn<T>): Promise<T> {
     const pending: PendingEvent[] = [];
+    const deferred: Compilable[] = [];
     let logged: LogEvent[] = [];
     const result = await this.db.transaction().execute(async (tx) => {
-      const value = await fn(tx, (event) => pending.push(event));
-      logged = await this.log.append(tx, pending, Date.now());
+      const value = await fn(
+        tx,
+        (event) => pending.push(event),
+        (...queries) => deferred.push(...queries),
+      );
+      logged = await this.log.append(tx, pending, Date.now(), deferred);
       return value;
     });
     this.bus.publish(logged);

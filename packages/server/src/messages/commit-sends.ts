@@ -3,7 +3,7 @@ import { advanceReadPositionsQuery, advanceSeqs, membershipQuery, toMembership }
 import { executeBatch, rowsOf } from '../db/batch.js';
 import type { Dialect } from '../db/database.js';
 import type { DB, MessageRow } from '../db/schema.js';
-import type { Emit } from '../events/writer.js';
+import type { Defer, Emit } from '../events/writer.js';
 import { conflict, forbidden, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { presentMessage } from './message.presenter.js';
@@ -25,7 +25,7 @@ const key = (a: string, b: string) => `${a}\u0000${b}`;
  * whatever the batch size (reads together, the seq update, writes together; the event log adds its
  * own). Each request gets its own outcome; one bad request fails only itself.
  */
-export async function commitSends(tx: Transaction<DB>, emit: Emit, requests: readonly SendRequest[], dialect: Dialect): Promise<Outcome[]> {
+export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer, requests: readonly SendRequest[], dialect: Dialect): Promise<Outcome[]> {
   const now = Date.now();
   const outcomes: (Outcome | undefined)[] = new Array(requests.length);
   const senders = [...new Set(requests.map((r) => r.senderId))].sort();
@@ -118,22 +118,31 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, requests: rea
   const mentionRows = rows.flatMap((row, k) =>
     mentions[accepted[k]!.index]!.userIds.map((userId) => ({ message_id: row.id, conversation_id: row.conversation_id, seq: row.seq, user_id: userId })),
   );
-  const results = await executeBatch(tx, dialect, [
+  const writes = [
     ...insertMessagesQueries(tx, rows),
     ...insertMentionsQueries(tx, mentionRows),
     // Writing in a conversation means having read it up to there (not announced: everyone can see
     // it from the message itself).
     advanceReadPositionsQuery(tx, rows),
-    // Thread roots count their replies.
-    ...rootIds.map((rootId) =>
-      tx
-        .updateTable('messages')
-        .set((eb) => ({ reply_count: eb('reply_count', '+', repliesByRoot.get(rootId)!), last_reply_at: now }))
-        .where('id', '=', rootId)
-        .returningAll(),
-    ),
-  ]);
-  const roots = results.slice(results.length - rootIds.length).flatMap((r) => rowsOf<MessageRow>(r));
+  ];
+  // Thread roots count their replies; their new state is announced, so it is read back now. Without
+  // replies nothing is read back and the writes go out with the event log append and the commit.
+  let roots: MessageRow[] = [];
+  if (rootIds.length > 0) {
+    const results = await executeBatch(tx, dialect, [
+      ...writes,
+      ...rootIds.map((rootId) =>
+        tx
+          .updateTable('messages')
+          .set((eb) => ({ reply_count: eb('reply_count', '+', repliesByRoot.get(rootId)!), last_reply_at: now }))
+          .where('id', '=', rootId)
+          .returningAll(),
+      ),
+    ]);
+    roots = results.slice(writes.length).flatMap((r) => rowsOf<MessageRow>(r));
+  } else {
+    defer(...writes);
+  }
 
   const presented = rows.map(presentMessage);
   const inOrder = presented

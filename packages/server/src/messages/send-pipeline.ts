@@ -94,7 +94,7 @@ export class SendPipeline {
     let failure: unknown;
     for (let attempt = 0; attempt < 3 && !outcomes; attempt++) {
       try {
-        outcomes = await this.writer.write((tx, emit) => commitSends(tx, emit, requests, this.dialect));
+        outcomes = await this.writer.write((tx, emit, defer) => commitSends(tx, emit, defer, requests, this.dialect));
       } catch (err) {
         failure = err;
         // Another node stored one of these clientIds meanwhile: the retry finds it as a replay.
