@@ -9,8 +9,10 @@ export async function insertConversation(db: Db, row: ConversationsTable): Promi
   await db.insertInto('conversations').values(row).execute();
 }
 
-export function findConversation(db: Db, id: string): Promise<ConversationRow | undefined> {
-  return db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+/** With `lockFor`, the row stays locked for the transaction (PostgreSQL), so changes to it take turns. */
+export function findConversation(db: Db, id: string, lockFor?: Dialect): Promise<ConversationRow | undefined> {
+  const query = db.selectFrom('conversations').selectAll().where('id', '=', id);
+  return (lockFor ? lockingRows(query, lockFor) : query).executeTakeFirst();
 }
 
 export function findConversationByDmKey(db: Db, key: string): Promise<ConversationRow | undefined> {
@@ -176,11 +178,6 @@ export async function countUnread(
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-/** Takes the conversation's row lock (PostgreSQL) so membership changes to it take turns. */
-export async function lockConversation(db: Db, id: string, dialect: Dialect): Promise<ConversationRow | undefined> {
-  return lockingRows(db.selectFrom('conversations').selectAll().where('id', '=', id), dialect).executeTakeFirst();
 }
 
 /** The kinds of these conversations, and which of these users are members of them. */

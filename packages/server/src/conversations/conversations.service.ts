@@ -235,7 +235,7 @@ export class ConversationsService {
 
   async join(conversationId: string, userId: string): Promise<ConversationDetail> {
     await this.writer.write(async (tx, emit) => {
-      const conversation = await repo.lockConversation(tx, conversationId, this.dialect);
+      const conversation = await repo.findConversation(tx, conversationId, this.dialect);
       if (!conversation) throw notFound('Conversation');
       const already = await repo.findMember(tx, conversationId, userId);
       if (already) return;
@@ -263,7 +263,7 @@ export class ConversationsService {
     userIds: readonly string[],
   ): Promise<MemberWithUser[]> {
     // Concurrent adds of the same person take turns; the second finds them already in.
-    await repo.lockConversation(tx, conversation.id, this.dialect);
+    await repo.findConversation(tx, conversation.id, this.dialect);
     const existing = await repo.existingMemberIds(tx, conversation.id, userIds);
     const added = [...new Set(userIds)].filter((id) => !existing.has(id));
     if (added.length === 0) return [];
@@ -296,7 +296,7 @@ export class ConversationsService {
 
   async leave(conversationId: string, userId: string): Promise<void> {
     await this.writer.write(async (tx, emit) => {
-      await repo.lockConversation(tx, conversationId, this.dialect);
+      await repo.findConversation(tx, conversationId, this.dialect);
       const m = await requireMember(tx, conversationId, userId);
       if (m.conversation.kind === 'dm') throw badRequest('You cannot leave a direct message');
       if (m.member.role === 'owner') {
@@ -313,7 +313,7 @@ export class ConversationsService {
   async removeMember(conversationId: string, userId: string, targetId: string): Promise<void> {
     if (targetId === userId) return this.leave(conversationId, userId);
     await this.writer.write(async (tx, emit) => {
-      await repo.lockConversation(tx, conversationId, this.dialect);
+      await repo.findConversation(tx, conversationId, this.dialect);
       const m = await requireMember(tx, conversationId, userId);
       if (m.conversation.kind === 'dm') throw badRequest('Nobody can be removed from a direct message');
       requireRole(m, ['owner', 'admin'], 'remove members');

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { lockingRows, type Dialect } from '../db/database.js';
 import type { DB, MessageRow, NewMessageRow } from '../db/schema.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -9,13 +10,10 @@ export async function insertMentions(db: Db, rows: { message_id: string; convers
   for (const query of insertMentionsQueries(db, rows)) await query.execute();
 }
 
-export function findMessage(db: Db, conversationId: string, messageId: string): Promise<MessageRow | undefined> {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('id', '=', messageId)
-    .where('conversation_id', '=', conversationId)
-    .executeTakeFirst();
+/** With `lockFor`, the row stays locked for the transaction (PostgreSQL), so changes to it take turns. */
+export function findMessage(db: Db, conversationId: string, messageId: string, lockFor?: Dialect): Promise<MessageRow | undefined> {
+  const query = db.selectFrom('messages').selectAll().where('id', '=', messageId).where('conversation_id', '=', conversationId);
+  return (lockFor ? lockingRows(query, lockFor) : query).executeTakeFirst();
 }
 
 export function messagesByIdsQuery(db: Db, ids: readonly string[]) {

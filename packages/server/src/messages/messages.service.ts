@@ -1,7 +1,7 @@
 import type { Message, MessagePage, ReactResult, ReactionSummary } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import { requireMember } from '../conversations/access.js';
-import { lockingRows, type Dialect } from '../db/database.js';
+import type { Dialect } from '../db/database.js';
 import type { DB, MessageRow } from '../db/schema.js';
 import type { Writer } from '../events/writer.js';
 import { conflict, forbidden, notFound } from '../lib/errors.js';
@@ -47,7 +47,7 @@ export class MessagesService {
   async edit(conversationId: string, messageId: string, userId: string, text: string): Promise<Message> {
     return this.writer.write(async (tx, emit) => {
       await requireMember(tx, conversationId, userId);
-      const row = await this.requireMessage(tx, conversationId, messageId, true);
+      const row = await this.lockMessage(tx, conversationId, messageId);
       if (row.sender_id !== userId) throw forbidden('You can only edit your own messages');
       if (row.deleted_at !== null) throw conflict('A deleted message cannot be edited');
       const [mentions] = await resolveMentions(tx, [{ conversationId, text }]);
@@ -69,7 +69,7 @@ export class MessagesService {
   async delete(conversationId: string, messageId: string, userId: string): Promise<Message> {
     return this.writer.write(async (tx, emit) => {
       const m = await requireMember(tx, conversationId, userId);
-      const row = await this.requireMessage(tx, conversationId, messageId, true);
+      const row = await this.lockMessage(tx, conversationId, messageId);
       const moderator = m.conversation.kind !== 'dm' && (m.member.role === 'owner' || m.member.role === 'admin');
       if (row.sender_id !== userId && !moderator) throw forbidden('You can only delete your own messages');
       if (row.deleted_at !== null) return presentMessage(row);
@@ -93,7 +93,7 @@ export class MessagesService {
     return this.writer.write(async (tx, emit) => {
       await requireMember(tx, conversationId, userId);
       // Toggles of one message take turns: a double click adds then removes, never fails.
-      const row = await this.requireMessage(tx, conversationId, messageId, true);
+      const row = await this.lockMessage(tx, conversationId, messageId);
       if (row.deleted_at !== null) throw conflict('A deleted message cannot be reacted to');
       const removed = await tx
         .deleteFrom('reactions')
@@ -118,13 +118,13 @@ export class MessagesService {
     });
   }
 
-  private async requireMessage(db: Kysely<DB>, conversationId: string, messageId: string, lock = false): Promise<MessageRow> {
-    const row = lock
-      ? await lockingRows(db.selectFrom('messages').selectAll().where('id', '=', messageId).where('conversation_id', '=', conversationId), this.dialect).executeTakeFirst()
-      : await repo.findMessage(db, conversationId, messageId);
+  /** The message, locked: edits, deletions and reaction toggles of one message take turns. */
+  private async lockMessage(db: Kysely<DB>, conversationId: string, messageId: string): Promise<MessageRow> {
+    const row = await repo.findMessage(db, conversationId, messageId, this.dialect);
     if (!row) throw notFound('Message');
     return row;
   }
+
 }
 
 function summarise(rows: { emoji: string; user_id: string }[]): ReactionSummary[] {

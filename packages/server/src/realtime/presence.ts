@@ -12,13 +12,13 @@ interface UserPresence {
   offlineTimer: NodeJS.Timeout | null;
 }
 
+const LAST_SEEN_FLUSH_MS = 250;
+
 /**
  * Presence from this node's connections: online while any device is active, away when every
  * device is idle, offline a grace period after the last one disconnects (so a page reload does not
  * flicker). Changes are published on the bus; the last-seen time is stored when a user goes offline.
  */
-const LAST_SEEN_FLUSH_MS = 250;
-
 export class PresenceTracker {
   private readonly users = new Map<string, UserPresence>();
   /** Users who went offline, with when, waiting to be stored. */

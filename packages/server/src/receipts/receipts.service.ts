@@ -8,9 +8,9 @@ import type { Dialect } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import type { Writer } from '../events/writer.js';
 
-const FLUSH_MS = 200;
+const DELIVERED_FLUSH_MS = 200;
 
-type Position = { kind: 'read' | 'delivered'; conversationId: string; userId: string; seq: number };
+type Delivery = { conversationId: string; userId: string; seq: number };
 
 /**
  * Read positions (explicit, durable when answered) and delivery positions (reported by devices for
@@ -18,7 +18,7 @@ type Position = { kind: 'read' | 'delivered'; conversationId: string; userId: st
  * times a second, in one transaction).
  */
 export class ReceiptsService {
-  private pending = new Map<string, Position>();
+  private pending = new Map<string, Delivery>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -57,15 +57,11 @@ export class ReceiptsService {
 
   /** Non-members' reports match no member row and are dropped at flush. */
   reportDelivered(conversationId: string, userId: string, seq: number): void {
-    this.report({ kind: 'delivered', conversationId, userId, seq });
-  }
-
-  private report(position: Position): void {
-    const key = `${position.kind}:${position.conversationId}:${position.userId}`;
+    const key = `${conversationId}:${userId}`;
     const prev = this.pending.get(key);
-    if (prev && prev.seq >= position.seq) return;
-    this.pending.set(key, position);
-    this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+    if (prev && prev.seq >= seq) return;
+    this.pending.set(key, { conversationId, userId, seq });
+    this.timer ??= setTimeout(() => void this.flush(), DELIVERED_FLUSH_MS);
   }
 
   /** Writes pending delivery positions now (also on shutdown). */
@@ -90,19 +86,18 @@ export class ReceiptsService {
           const results = await executeBatch(
             tx,
             this.dialect,
-            targets.map((b) => {
-              const column = b.kind === 'delivered' ? 'delivered_seq' : 'read_seq';
-              return tx
+            targets.map((b) =>
+              tx
                 .updateTable('members')
-                .set({ [column]: b.seq })
+                .set({ delivered_seq: b.seq })
                 .where('conversation_id', '=', b.conversationId)
                 .where('user_id', '=', b.userId)
-                .where(column, '<', b.seq);
-            }),
+                .where('delivered_seq', '<', b.seq),
+            ),
           );
           targets.forEach((b, i) => {
             if (!(Number(results[i]?.numAffectedRows ?? 0) > 0)) return;
-            emit({ type: b.kind, conversationId: b.conversationId, payload: { conversationId: b.conversationId, userId: b.userId, seq: b.seq } });
+            emit({ type: 'delivered', conversationId: b.conversationId, payload: { conversationId: b.conversationId, userId: b.userId, seq: b.seq } });
           });
         })
         .catch(this.onError),
