@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       '@parley/protocol': src('protocol'),
       '@parley/sdk': src('sdk'),
+      '@parley/emoji': src('emoji'),
     },
   },
   test: {

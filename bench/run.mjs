@@ -106,6 +106,8 @@ async function runScenario(scenario, { quick, profile }) {
   const started = Date.now();
   const profileDir = path.join(BENCH_DIR, 'results', 'profiles');
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${scenario}-${Date.now()}.cpuprofile`] : [];
+  // For experiments (V8 flags, an --import hook); recorded in the results, so a run says how it was made.
+  nodeArgs.push(...extraServerNodeArgs());
   // The idle scenario forces garbage collections in the server through the inspector (loopback).
   const inspectPort = INSPECTED.includes(scenario) ? await freePort() : null;
   if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
@@ -148,6 +150,10 @@ function codeVersion() {
   }
 }
 
+function extraServerNodeArgs() {
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 function commandLine() {
   const args = process.argv.slice(2).join(' ');
   if (process.env.npm_lifecycle_event === 'bench') return `npm run bench${args ? ` -- ${args}` : ''}`;
@@ -173,6 +179,7 @@ const run = {
   command: commandLine(),
   quick: options.quick,
   serverProfiled: options.profile,
+  serverNodeArgs: extraServerNodeArgs(),
   machine: machineInfo(),
   code: codeVersion(),
   pinning: { server: `taskset -c ${SERVER_CPU}`, generator: `taskset -c ${GENERATOR_CPU}` },
