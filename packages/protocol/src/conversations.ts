@@ -28,6 +28,8 @@ export const Conversation = z.object({
   /** Channel name; null for DMs and groups. */
   name: z.string().nullable(),
   topic: z.string().nullable(),
+  /** Group or channel picture (`/api/v1/avatars/<id>`); null for DMs (show the other person's). */
+  avatarUrl: z.string().nullable(),
   createdBy: Id,
   createdAt: Timestamp,
   memberCount: z.number().int().nonnegative(),

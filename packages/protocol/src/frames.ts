@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Id, Position, Seq } from './common.js';
 import { ErrorPayload } from './errors.js';
 import { limits } from './limits.js';
-import { ClientId, Message, MessageText } from './messages.js';
+import { AttachmentIds, ClientId, Message, OptionalMessageText, contentRequired, hasContent } from './messages.js';
 import { Presence } from './users.js';
 import { eventFrameSchemas } from './events.js';
 
@@ -22,9 +22,10 @@ export const ClientFrame = z.discriminatedUnion('type', [
     id: RequestId,
     conversationId: Id,
     clientId: ClientId,
-    text: MessageText,
+    text: OptionalMessageText.default(''),
+    attachmentIds: AttachmentIds.optional(),
     replyTo: Id.optional(),
-  }),
+  }).refine(hasContent, contentRequired),
   z.object({ type: z.literal('typing'), conversationId: Id, active: z.boolean().default(true) }),
   z.object({ type: z.literal('read'), id: RequestId.optional(), conversationId: Id, seq: Seq }),
   z.object({ type: z.literal('delivered'), conversationId: Id, seq: Seq }),

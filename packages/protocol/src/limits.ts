@@ -22,6 +22,14 @@ export const limits = {
   groupCreateMembersMax: 256,
   userSearchMax: 50,
   presenceSubscribeMax: 500,
+  attachmentsPerMessageMax: 10,
+  fileNameMaxLength: 255,
+  /** Points of a voice note's waveform (each 0-255). */
+  waveformMaxPoints: 128,
+  voiceNoteMaxMs: 60 * 60_000,
+  linkPreviewsPerMessageMax: 3,
+  customEmojiNameMaxLength: 32,
+  gifTagsMax: 20,
   /** A typing indicator shows for this long unless refreshed or cleared. */
   typingTtlMs: 6_000,
 } as const;

@@ -1,15 +1,27 @@
 import { z } from 'zod';
 import { Id, PageLimit, Seq, Timestamp, hasControlCharacters, utf8Length } from './common.js';
+import { Attachment, LinkPreview } from './files.js';
 import { limits } from './limits.js';
 
-export const MessageText = z
+/** Message text that may be empty (a message of attachments only). */
+export const OptionalMessageText = z
   .string()
-  .refine((t) => t.trim().length > 0, 'must not be empty')
   .refine((t) => utf8Length(t) <= limits.messageTextMaxBytes, {
     message: `must be at most ${limits.messageTextMaxBytes} bytes`,
     abort: true,
   })
   .refine((t) => !hasControlCharacters(t), 'must not contain control characters');
+
+export const MessageText = OptionalMessageText.refine((t) => t.trim().length > 0, 'must not be empty');
+
+/** Uploads (`POST /files`) to attach, in order; each is attached once, by its uploader. */
+export const AttachmentIds = z.array(Id).min(1).max(limits.attachmentsPerMessageMax);
+
+/** A message needs words or files. */
+export function hasContent(m: { text: string; attachmentIds?: readonly string[] | undefined }): boolean {
+  return m.text.trim().length > 0 || (m.attachmentIds?.length ?? 0) > 0;
+}
+export const contentRequired = { message: 'a message needs text or attachments', path: ['text'] };
 
 /** Chosen by the sender, unique per sender: a retried send with it returns the original message. */
 export const ClientId = z
@@ -49,17 +61,23 @@ export const Message = z.object({
   /** True when the text says @channel (or @here / @everyone). */
   mentionsChannel: z.boolean(),
   reactions: z.array(ReactionSummary),
+  attachments: z.array(Attachment),
+  /** Previews of the links in the text, added by the server shortly after sending. */
+  previews: z.array(LinkPreview),
   createdAt: Timestamp,
   editedAt: Timestamp.nullable(),
   deletedAt: Timestamp.nullable(),
 });
 export type Message = z.infer<typeof Message>;
 
-export const SendMessageBody = z.object({
-  clientId: ClientId,
-  text: MessageText,
-  replyTo: Id.optional(),
-});
+export const SendMessageBody = z
+  .object({
+    clientId: ClientId,
+    text: OptionalMessageText.default(''),
+    attachmentIds: AttachmentIds.optional(),
+    replyTo: Id.optional(),
+  })
+  .refine(hasContent, contentRequired);
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
 export const EditMessageBody = z.object({ text: MessageText });

@@ -33,8 +33,11 @@ export function buildOpenApiDocument(options: { version: string; serverUrl?: str
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [name, def] of Object.entries(routes) as [string, RouteDef][]) {
     const path = '/api/v1' + def.path.replace(/:(\w+)/g, '{$1}');
+    const success = def.download
+      ? { description: 'The file: its detected type, or application/octet-stream; Range requests are answered with 206', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } }
+      : { description: 'Success', content: { 'application/json': { schema: jsonSchema(def.response, 'output') } } };
     const responses: Record<string, unknown> = {
-      [def.status]: { description: 'Success', content: { 'application/json': { schema: jsonSchema(def.response, 'output') } } },
+      [def.status]: success,
       default: errorResponse,
     };
     if (def.alsoStatus) responses[def.alsoStatus] = responses[def.status];
@@ -46,6 +49,13 @@ export function buildOpenApiDocument(options: { version: string; serverUrl?: str
       responses,
       security: def.auth ? [{ bearer: [] }] : [],
     };
+    if (def.upload) {
+      operation.requestBody = {
+        required: true,
+        description: 'The raw bytes of the file (streamed; any Content-Type; no Content-Encoding)',
+        content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+      };
+    }
     if (def.body) {
       const optional = def.body.safeParse(undefined).success;
       operation.requestBody = {

@@ -27,6 +27,7 @@ import {
   ReactResult,
   SendMessageBody,
 } from './messages.js';
+import { AvatarQuery, FileParams, StorageUsage, DownloadQuery, Upload, UploadQuery } from './files.js';
 import {
   AuthResult,
   LoginBody,
@@ -62,11 +63,17 @@ export interface RouteDef {
   alsoStatus?: 200 | 201;
   /** Subject to the per-IP auth rate limit. */
   authRateLimited?: boolean;
+  /** The body is the raw bytes of a file, streamed (never buffered whole). */
+  upload?: boolean;
+  /** The response is a file, not JSON (`response` is then unused). */
+  download?: boolean;
 }
 
 function route<const D extends RouteDef>(def: D): D {
   return def;
 }
+
+const FileResponse = z.unknown();
 
 const PresenceQuery = z.object({
   userIds: z
@@ -221,6 +228,51 @@ export const routes = {
     method: 'GET', path: '/conversations/:conversationId/receipts', tag: 'receipts', auth: true,
     summary: 'Read and delivery positions of every member',
     params: ConversationParams, response: ReceiptList, status: 200,
+  }),
+  removePreviews: route({
+    method: 'DELETE', path: '/conversations/:conversationId/messages/:messageId/previews', tag: 'messages', auth: true,
+    summary: 'Remove the link previews of my message', params: MessageParams, response: Message, status: 200,
+  }),
+  uploadFile: route({
+    method: 'POST', path: '/files', tag: 'files', auth: true, upload: true,
+    summary: 'Upload a file to attach to a message (the body is the raw bytes); its type is detected from them',
+    query: UploadQuery, response: Upload, status: 201,
+  }),
+  getFile: route({
+    method: 'GET', path: '/files/:fileId', tag: 'files', auth: true, download: true,
+    summary: 'Download a file: members of its conversation, or its uploader until it is attached',
+    params: FileParams, query: DownloadQuery, response: FileResponse, status: 200,
+  }),
+  getThumbnail: route({
+    method: 'GET', path: '/files/:fileId/thumbnail', tag: 'files', auth: true, download: true,
+    summary: 'A still of an image or GIF, at most 480 px (WebP)',
+    params: FileParams, response: FileResponse, status: 200,
+  }),
+  deleteUpload: route({
+    method: 'DELETE', path: '/files/:fileId', tag: 'files', auth: true,
+    summary: 'Delete my upload that no message carries yet',
+    params: FileParams, response: Ok, status: 200,
+  }),
+  storageUsage: route({
+    method: 'GET', path: '/me/storage', tag: 'files', auth: true,
+    summary: 'Bytes I have uploaded, my quota and the largest file allowed', response: StorageUsage, status: 200,
+  }),
+  setAvatar: route({
+    method: 'POST', path: '/me/avatar', tag: 'users', auth: true, upload: true,
+    summary: 'Upload my avatar (an image; cropped square, stored in several sizes)', response: User, status: 200,
+  }),
+  deleteAvatar: route({
+    method: 'DELETE', path: '/me/avatar', tag: 'users', auth: true,
+    summary: 'Remove my avatar', response: User, status: 200,
+  }),
+  setConversationAvatar: route({
+    method: 'POST', path: '/conversations/:conversationId/avatar', tag: 'conversations', auth: true, upload: true,
+    summary: 'Upload the avatar of a group or channel; owners and admins',
+    params: ConversationParams, response: ConversationDetail, status: 200,
+  }),
+  getAvatar: route({
+    method: 'GET', path: '/avatars/:fileId', tag: 'users', auth: true, download: true,
+    summary: 'An avatar (WebP) at 64, 192 or 512 px', params: FileParams, query: AvatarQuery, response: FileResponse, status: 200,
   }),
 } as const;
 

@@ -21,12 +21,14 @@ import {
   type RouteInput,
   type RouteResponse,
   type Session,
+  type StorageUsage,
+  type Upload,
   type UpdateConversationBody,
   type UpdateProfileBody,
   type User,
 } from '@parley/protocol';
 import { TypedEmitter } from './emitter.js';
-import { HttpClient, type FetchLike } from './http.js';
+import { HttpClient, type FetchLike, type TransferOptions, type UploadData } from './http.js';
 import { RealtimeSocket, type ConnectionState, type SocketFactory } from './socket.js';
 import { defaultSocketFactory, isNode } from './transport.js';
 import { TypingTracker } from './typing.js';
@@ -65,6 +67,8 @@ export type ClientEvents = DurableEvents & {
 export interface SendOptions {
   /** Reply in the thread of this message. */
   replyTo?: string;
+  /** Ids of my uploads (`uploadFile`) to attach, in order; up to 10. */
+  attachments?: readonly string[];
   /** Reuse to retry a send safely; generated when omitted. */
   clientId?: string;
   /** Give up after this long (default 30 s); the send may still have happened, so retry with the same clientId. */
@@ -254,7 +258,12 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
    */
   async sendMessage(conversationId: string, text: string, options: SendOptions = {}): Promise<Message> {
     const clientId = options.clientId ?? newClientId();
-    const body = { clientId, text, ...(options.replyTo ? { replyTo: options.replyTo } : {}) };
+    const body = {
+      clientId,
+      text,
+      ...(options.replyTo ? { replyTo: options.replyTo } : {}),
+      ...(options.attachments?.length ? { attachmentIds: [...options.attachments] } : {}),
+    };
     if (this.socket.state === 'idle' || this.socket.state === 'closed') {
       return this.http.call(routes.sendMessage, { params: { conversationId }, body });
     }
@@ -273,6 +282,68 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   /** Adds my reaction with this emoji, or removes it if I had it. */
   toggleReaction(conversationId: string, messageId: string, emoji: string): Promise<ReactResult> {
     return this.http.call(routes.toggleReaction, { params: { conversationId, messageId }, body: { emoji } });
+  }
+
+  /** Removes the link previews the server added to my message. */
+  removePreviews(conversationId: string, messageId: string): Promise<Message> {
+    return this.http.call(routes.removePreviews, { params: { conversationId, messageId } });
+  }
+
+  // Files
+
+  /**
+   * Uploads a file to attach to a message, streaming it with progress. The server detects its type
+   * from the bytes, strips photo metadata and makes a thumbnail.
+   *
+   * @example
+   * const upload = await client.uploadFile(file, { name: file.name, onProgress: (p) => bar.set(p.sent / (p.total ?? 1)) });
+   * await client.sendMessage(conversationId, 'Look', { attachments: [upload.id] });
+   */
+  uploadFile(data: UploadData, options: TransferOptions & { name: string }): Promise<Upload> {
+    return this.http.upload(routes.uploadFile, { query: { name: options.name } }, data, options);
+  }
+
+  /** Uploads a voice note recorded in the client (audio), with its duration and waveform (points 0-255). */
+  uploadVoiceNote(data: UploadData, options: TransferOptions & { durationMs: number; waveform: readonly number[]; name?: string }): Promise<Upload> {
+    const query = { name: options.name ?? 'voice-note.webm', kind: 'voice' as const, durationMs: options.durationMs, waveform: options.waveform.join(',') };
+    return this.http.upload(routes.uploadFile, { query }, data, options);
+  }
+
+  /** Deletes an upload of mine that no message carries yet. */
+  async deleteUpload(fileId: string): Promise<void> {
+    await this.http.call(routes.deleteUpload, { params: { fileId } });
+  }
+
+  storageUsage(): Promise<StorageUsage> {
+    return this.http.call(routes.storageUsage, {});
+  }
+
+  /** Absolute URL of a server path such as an attachment's `url` or a user's `avatarUrl`. */
+  fileUrl(path: string): string {
+    return this.http.url(path);
+  }
+
+  /** Downloads a file by its server path (an attachment's `url` or `thumbnailUrl`, an avatar URL). */
+  downloadFile(path: string): Promise<{ bytes: Uint8Array; contentType: string | null; contentDisposition: string | null }> {
+    return this.http.download(path);
+  }
+
+  /** Sets my avatar from an image (cropped square, stored at several sizes). */
+  async setAvatar(data: UploadData, options: TransferOptions = {}): Promise<User> {
+    const user = await this.http.upload(routes.setAvatar, {}, data, options);
+    this.user = user;
+    return user;
+  }
+
+  async removeAvatar(): Promise<User> {
+    const user = await this.http.call(routes.deleteAvatar, {});
+    this.user = user;
+    return user;
+  }
+
+  /** Sets the picture of a group or channel (owners and admins). */
+  setConversationAvatar(conversationId: string, data: UploadData, options: TransferOptions = {}): Promise<ConversationDetail> {
+    return this.http.upload(routes.setConversationAvatar, { params: { conversationId } }, data, options);
   }
 
   markRead(conversationId: string, seq: number): Promise<Member> {

@@ -2,5 +2,5 @@ export { ParleyClient, newClientId, type ClientEvents, type ParleyClientOptions,
 export { ParleyError, type ClientErrorCode } from './errors.js';
 export type { ConnectionState, SocketFactory, WebSocketLike } from './socket.js';
 export { defaultSocketFactory } from './transport.js';
-export type { FetchLike } from './http.js';
+export type { FetchLike, TransferOptions, UploadData } from './http.js';
 export * from '@parley/protocol';

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { buildOpenApiDocument } from '@parley/protocol';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -13,9 +14,13 @@ import { openDatabase, type Database } from './db/database.js';
 import { InProcessBus, type EventBus } from './events/bus.js';
 import { EventLog } from './events/event-log.js';
 import { Writer } from './events/writer.js';
+import { LocalDiskBlobStore } from './files/blob-store.js';
+import { registerAvatarRoutes } from './files/avatars.routes.js';
+import { registerFileRoutes } from './files/files.routes.js';
+import { FilesService } from './files/files.service.js';
 import { Api } from './http/api.js';
 import { installErrorHandling } from './http/error-handler.js';
-import { createRateLimits } from './http/rate-limit.js';
+import { RateLimiter, createRateLimits } from './http/rate-limit.js';
 import { registerMessageRoutes } from './messages/messages.routes.js';
 import { MessagesService } from './messages/messages.service.js';
 import { SendPipeline } from './messages/send-pipeline.js';
@@ -75,7 +80,9 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
     },
     delivered: (latencyMs) => metrics.sendLatency.observe(latencyMs / 1000),
   });
-  const messages = new MessagesService(reader, database.dialect, writer, pipeline);
+  const files = new FilesService(db, reader, database.dialect, new LocalDiskBlobStore(path.join(config.dataDir, 'files')), config.files);
+  const uploadLimit = new RateLimiter(config.files.uploadsPerMinute / 60, config.files.uploadsPerMinute);
+  const messages = new MessagesService(reader, database.dialect, writer, pipeline, files);
   const receipts = new ReceiptsService(reader, database.dialect, writer, onBackgroundError);
   const presence = new PresenceTracker(db, reader, bus, config.presenceGraceMs, onBackgroundError);
 
@@ -98,6 +105,8 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
   registerMessageRoutes(api, messages, limits);
   registerReceiptRoutes(api, receipts);
   registerPresenceRoutes(api, presence);
+  registerFileRoutes(api, files, uploadLimit);
+  registerAvatarRoutes(api, files, accounts, conversations, uploadLimit);
   const openApi = buildOpenApiDocument({ version: VERSION });
   http.get('/api/v1/openapi.json', async () => openApi);
 
@@ -134,8 +143,9 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
 
   const timers = [
-    setInterval(() => Object.values(limits).forEach((l) => l.sweep()), 60_000),
+    setInterval(() => [...Object.values(limits), uploadLimit].forEach((l) => l.sweep()), 60_000),
     setInterval(() => {
+      files.sweepUnattached().catch(onBackgroundError);
       log.prune(Date.now() - config.eventRetentionHours * HOUR).catch(onBackgroundError);
       deleteExpiredSessions(db, Date.now()).catch(onBackgroundError);
     }, HOUR),

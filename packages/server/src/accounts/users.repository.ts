@@ -13,8 +13,12 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => '\\' + c);
 }
 
-export async function insertUser(db: Db, user: UsersTable): Promise<void> {
-  await db.insertInto('users').values(user).execute();
+/** The first account of an installation is its admin. */
+export async function insertUser(db: Db, user: Omit<UsersTable, 'is_admin'>): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({ ...user, is_admin: sql<number>`(case when exists (select 1 from users) then 0 else 1 end)` })
+    .execute();
 }
 
 export function findUserByUsername(db: Db, username: string) {

@@ -49,6 +49,18 @@ export const configSchema = z.object({
   PARLEY_ARGON2_MEMORY_KIB: int(19_456, 1_024),
   PARLEY_ARGON2_ITERATIONS: int(2, 1),
   PARLEY_METRICS: bool(true),
+  PARLEY_ADMINS: list,
+  PARLEY_UPLOAD_MAX_BYTES: int(100 * 2 ** 20, 1024, 64 * 2 ** 30),
+  PARLEY_UPLOAD_QUOTA_BYTES: int(5 * 2 ** 30, 0),
+  PARLEY_UPLOAD_UNATTACHED_HOURS: int(24, 1),
+  PARLEY_RATE_UPLOADS_PER_MINUTE: int(60, 1),
+  PARLEY_IMAGE_MAX_PIXELS: int(100_000_000, 1_000_000, 1_000_000_000),
+  PARLEY_LINK_PREVIEWS: bool(true),
+  PARLEY_FETCH_ALLOW: z.string().default(''),
+  PARLEY_FETCH_TIMEOUT_MS: int(5_000, 100, 60_000),
+  PARLEY_GIPHY_API_KEY: z.string().optional(),
+  PARLEY_TENOR_API_KEY: z.string().optional(),
+  PARLEY_GIF_PROVIDER_URL: z.url().optional(),
 });
 
 export type Config = Readonly<{
@@ -79,6 +91,12 @@ export type Config = Readonly<{
   shutdownGraceMs: number;
   argon2: Readonly<{ memoryKib: number; iterations: number }>;
   metrics: boolean;
+  /** Usernames that are installation admins besides the first account. */
+  admins: readonly string[];
+  files: Readonly<{ maxFileBytes: number; quotaBytes: number; unattachedTtlMs: number; uploadsPerMinute: number; maxPixels: number }>;
+  linkPreviews: boolean;
+  fetch: Readonly<{ allow: string; timeoutMs: number }>;
+  gifs: Readonly<{ giphyApiKey: string | null; tenorApiKey: string | null; providerUrl: string | null }>;
 }>;
 
 export class ConfigError extends Error {
@@ -132,5 +150,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: c.PARLEY_SHUTDOWN_GRACE_MS,
     argon2: Object.freeze({ memoryKib: c.PARLEY_ARGON2_MEMORY_KIB, iterations: c.PARLEY_ARGON2_ITERATIONS }),
     metrics: c.PARLEY_METRICS,
+    admins: Object.freeze(c.PARLEY_ADMINS),
+    files: Object.freeze({
+      maxFileBytes: c.PARLEY_UPLOAD_MAX_BYTES,
+      quotaBytes: c.PARLEY_UPLOAD_QUOTA_BYTES,
+      unattachedTtlMs: c.PARLEY_UPLOAD_UNATTACHED_HOURS * 3_600_000,
+      uploadsPerMinute: c.PARLEY_RATE_UPLOADS_PER_MINUTE,
+      maxPixels: c.PARLEY_IMAGE_MAX_PIXELS,
+    }),
+    linkPreviews: c.PARLEY_LINK_PREVIEWS,
+    fetch: Object.freeze({ allow: c.PARLEY_FETCH_ALLOW, timeoutMs: c.PARLEY_FETCH_TIMEOUT_MS }),
+    gifs: Object.freeze({
+      giphyApiKey: c.PARLEY_GIPHY_API_KEY ?? null,
+      tenorApiKey: c.PARLEY_TENOR_API_KEY ?? null,
+      providerUrl: c.PARLEY_GIF_PROVIDER_URL ?? null,
+    }),
   });
 }

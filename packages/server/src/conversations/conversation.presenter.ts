@@ -13,6 +13,7 @@ export function presentConversation(row: ConversationRow): Conversation {
     title: row.title,
     name: row.name,
     topic: row.topic,
+    avatarUrl: row.avatar_url,
     createdBy: row.created_by,
     createdAt: iso(row.created_at),
     memberCount: row.member_count,

@@ -61,7 +61,7 @@ export function adjustMemberCount(db: Db, id: string, delta: number): Promise<Co
     .executeTakeFirstOrThrow();
 }
 
-export function updateConversationRow(db: Db, id: string, changes: Partial<Pick<ConversationsTable, 'title' | 'topic'>>) {
+export function updateConversationRow(db: Db, id: string, changes: Partial<Pick<ConversationsTable, 'title' | 'topic' | 'avatar_url'>>) {
   return db.updateTable('conversations').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -120,6 +120,7 @@ export async function listMemberships(db: Db, userId: string): Promise<Membershi
       last_seq: r.last_seq,
       last_message_at: r.last_message_at,
       dm_key: r.dm_key,
+      avatar_url: r.avatar_url,
     },
     member: {
       conversation_id: r.id,

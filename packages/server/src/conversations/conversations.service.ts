@@ -107,6 +107,7 @@ export class ConversationsService {
     const row: ConversationRow = {
       id,
       ...fields,
+      avatar_url: null,
       created_by: createdBy,
       created_at: now,
       member_count: members.length,
@@ -210,6 +211,26 @@ export class ConversationsService {
       emit({ type: 'conversation.updated', conversationId, payload: { conversation: presentConversation(row) } });
     });
     return this.detail(conversationId, userId);
+  }
+
+  /** Owners and admins of groups and channels set the picture; checked before any upload is read. */
+  async requireAvatarEditor(conversationId: string, userId: string): Promise<void> {
+    const m = await requireMember(this.reader, conversationId, userId);
+    if (m.conversation.kind === 'dm') throw badRequest('A direct message shows the other person\'s avatar');
+    requireRole(m, ['owner', 'admin'], 'change the picture');
+  }
+
+  /** Sets the picture and returns the one it replaced. */
+  async setAvatarUrl(conversationId: string, userId: string, avatarUrl: string | null): Promise<{ detail: ConversationDetail; previous: string | null }> {
+    const previous = await this.writer.write(async (tx, emit) => {
+      const m = await requireMember(tx, conversationId, userId);
+      if (m.conversation.kind === 'dm') throw badRequest('A direct message shows the other person\'s avatar');
+      requireRole(m, ['owner', 'admin'], 'change the picture');
+      const row = await repo.updateConversationRow(tx, conversationId, { avatar_url: avatarUrl });
+      emit({ type: 'conversation.updated', conversationId, payload: { conversation: presentConversation(row) } });
+      return m.conversation.avatar_url;
+    });
+    return { detail: await this.detail(conversationId, userId), previous };
   }
 
   async browseChannels(userId: string, query: string | undefined, limit: number): Promise<ChannelList> {

@@ -12,6 +12,8 @@ export interface UsersTable {
   password_hash: string;
   created_at: number;
   last_seen_at: number | null;
+  /** Installation admin: manages custom emoji and the GIF library. */
+  is_admin: number;
 }
 
 export interface SessionsTable {
@@ -43,6 +45,7 @@ export interface ConversationsTable {
   last_message_at: number | null;
   /** "<userA>:<userB>" sorted, for DMs only: one DM per pair. */
   dm_key: string | null;
+  avatar_url: string | null;
 }
 
 export interface MembersTable {
@@ -69,9 +72,55 @@ export interface MessagesTable {
   mentions_channel: number;
   /** JSON array of reaction summaries, kept in step with the reactions table. */
   reactions: string;
+  /** JSON array of presented attachments (fixed at send). */
+  attachments: string;
+  /** JSON array of link previews (added after send, removable by the author). */
+  previews: string;
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+}
+
+export type FilePurpose = 'attachment' | 'avatar' | 'emoji' | 'gif' | 'preview';
+
+export interface FilesTable {
+  id: string;
+  owner_id: string | null;
+  purpose: FilePurpose;
+  blob_key: string;
+  kind: 'image' | 'gif' | 'video' | 'audio' | 'voice' | 'file';
+  name: string;
+  content_type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+  /** JSON array of 0-255 points, voice notes only. */
+  waveform: string | null;
+  blurhash: string | null;
+  /** JSON map of derived blobs, e.g. {"thumb": key}. */
+  variants: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  created_at: number;
+}
+
+export interface CustomEmojiTable {
+  name: string;
+  file_id: string;
+  created_by: string;
+  created_at: number;
+}
+
+export interface GifsTable {
+  id: string;
+  file_id: string;
+  title: string;
+  search_text: string;
+  /** JSON array of tags. */
+  tags: string;
+  created_by: string;
+  created_at: number;
 }
 
 export interface MentionsTable {
@@ -120,6 +169,9 @@ export interface DB {
   reactions: ReactionsTable;
   events: EventsTable;
   event_head: EventHeadTable;
+  files: FilesTable;
+  custom_emoji: CustomEmojiTable;
+  gifs: GifsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -129,3 +181,4 @@ export type MemberRow = Selectable<MembersTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type NewMessageRow = Insertable<MessagesTable>;
 export type EventRow = Selectable<EventsTable>;
+export type FileRow = Selectable<FilesTable>;

@@ -15,6 +15,9 @@ export type RequestContext<R extends RouteDef> = RouteParsed<R> & {
 
 export type Handler<R extends RouteDef> = (ctx: RequestContext<R>) => Promise<RouteResponse<R>>;
 
+/** For file routes: the handler reads the raw request (uploads) or writes the reply itself (downloads). */
+export type RawHandler<R extends RouteDef> = (ctx: RequestContext<R>, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
 function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(value);
@@ -33,36 +36,67 @@ export class Api {
     private readonly authenticator: Authenticator,
     private readonly limits: RateLimits,
     private readonly validateResponses: boolean,
-  ) {}
+  ) {
+    // Upload routes live in a scope whose only body parser leaves the stream unread. Fastify runs
+    // this plugin when the server starts, after every route was declared.
+    void app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+      for (const register of this.uploadRoutes) register(scope);
+    });
+  }
+
+  private readonly uploadRoutes: ((scope: FastifyInstance) => void)[] = [];
+
+  private async context<R extends RouteDef>(def: R, request: FastifyRequest, setStatus: (s: number) => void): Promise<RequestContext<R>> {
+    const ip = request.ip;
+    this.limits.requests.enforce(ip, 'requests');
+    if (def.authRateLimited) this.limits.auth.enforce(ip, 'login attempts');
+    const auth = def.auth ? await this.authenticator.fromRequest(request) : null;
+    return {
+      params: parse(def.params, request.params, 'params'),
+      query: parse(def.query, request.query, 'query'),
+      body: def.upload ? undefined : parse(def.body, request.body, 'body'),
+      auth,
+      ip,
+      userAgent: request.headers['user-agent']?.slice(0, 256) ?? null,
+      useAlternateStatus: () => setStatus(def.alsoStatus ?? def.status),
+    } as RequestContext<R>;
+  }
+
+  /** A file route: validated and authenticated like the others; the handler owns the body or the reply. */
+  handleRaw<R extends RouteDef>(def: R, handler: RawHandler<R>): void {
+    const register = (app: FastifyInstance) =>
+      app.route({
+        method: def.method,
+        url: '/api/v1' + def.path,
+        handler: async (request: FastifyRequest, reply: FastifyReply) => {
+          let status: number = def.status;
+          const ctx = await this.context(def, request, (s) => (status = s));
+          const result = await handler(ctx, request, reply);
+          if (def.upload && this.validateResponses) this.check(def, result);
+          if (!reply.sent && reply.statusCode === 200) reply.code(status);
+          return result;
+        },
+      });
+    if (def.upload) this.uploadRoutes.push(register);
+    else register(this.app);
+  }
+
+  private check(def: RouteDef, result: unknown): void {
+    const check = def.response.safeParse(result);
+    if (!check.success) throw new ApiError('internal', `response of ${def.method} ${def.path} breaks its schema: ${check.error.message}`);
+  }
 
   handle<R extends RouteDef>(def: R, handler: Handler<R>): void {
     this.app.route({
       method: def.method,
       url: '/api/v1' + def.path,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const ip = request.ip;
-        this.limits.requests.enforce(ip, 'requests');
-        if (def.authRateLimited) this.limits.auth.enforce(ip, 'login attempts');
-        const auth = def.auth ? await this.authenticator.fromRequest(request) : null;
         let status: number = def.status;
-        const ctx = {
-          params: parse(def.params, request.params, 'params'),
-          query: parse(def.query, request.query, 'query'),
-          body: parse(def.body, request.body, 'body'),
-          auth,
-          ip,
-          userAgent: request.headers['user-agent']?.slice(0, 256) ?? null,
-          useAlternateStatus: () => {
-            status = def.alsoStatus ?? def.status;
-          },
-        } as RequestContext<R>;
+        const ctx = await this.context(def, request, (s) => (status = s));
         const result = await handler(ctx);
-        if (this.validateResponses) {
-          const check = def.response.safeParse(result);
-          if (!check.success) {
-            throw new ApiError('internal', `response of ${def.method} ${def.path} breaks its schema: ${check.error.message}`);
-          }
-        }
+        if (this.validateResponses) this.check(def, result);
         reply.code(status);
         return result;
       },

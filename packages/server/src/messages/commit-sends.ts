@@ -2,9 +2,11 @@ import type { Transaction } from 'kysely';
 import { advanceReadPositionsQuery, advanceSeqs, membershipQuery, toMembership } from '../conversations/conversations.repository.js';
 import { executeBatch, rowsOf } from '../db/batch.js';
 import type { Dialect } from '../db/database.js';
-import type { DB, MessageRow } from '../db/schema.js';
+import type { DB, FileRow, MessageRow } from '../db/schema.js';
 import type { Defer, Emit } from '../events/writer.js';
-import { conflict, forbidden, notFound } from '../lib/errors.js';
+import { badRequest, conflict, forbidden, notFound, type ApiError } from '../lib/errors.js';
+import { presentAttachment } from '../files/file.presenter.js';
+import { filesByIdsQuery } from '../files/files.repository.js';
 import { newId } from '../lib/ids.js';
 import { presentMessage } from './message.presenter.js';
 import { mentionCandidatesQuery, resolveFrom, type MentionCandidate } from './mention-resolver.js';
@@ -16,6 +18,22 @@ interface Accepted {
   index: number;
   request: SendRequest;
   root: string | null;
+  files: FileRow[];
+}
+
+/** The sender's own uploads, each carried by one message only. */
+function claimUploads(r: SendRequest, uploads: ReadonlyMap<string, FileRow>, claimed: Set<string>): { ok: FileRow[] } | { error: ApiError } {
+  const ids = r.attachmentIds ?? [];
+  if (new Set(ids).size !== ids.length) return { error: badRequest('The same file is attached twice') };
+  const files: FileRow[] = [];
+  for (const id of ids) {
+    const file = uploads.get(id);
+    if (!file || file.owner_id !== r.senderId || file.purpose !== 'attachment') return { error: notFound(`Upload ${id}`) };
+    if (file.message_id !== null || claimed.has(id)) return { error: conflict(`Upload ${id} is already attached to a message`) };
+    files.push(file);
+  }
+  for (const id of ids) claimed.add(id);
+  return { ok: files };
 }
 
 const key = (a: string, b: string) => `${a}\u0000${b}`;
@@ -33,8 +51,9 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
   const replyIds = [...new Set(requests.flatMap((r) => (r.replyTo ? [r.replyTo] : [])))];
   const parsed = requests.map((r) => parseMentions(r.text));
   const usernames = [...new Set(parsed.flatMap((p) => p.usernames))];
+  const fileIds = [...new Set(requests.flatMap((r) => r.attachmentIds ?? []))];
 
-  const [, membershipRows, existingRows, targetRows, candidateRows] = await executeBatch(tx, dialect, [
+  const [, membershipRows, existingRows, targetRows, candidateRows, fileRows] = await executeBatch(tx, dialect, [
     // Batches that share a sender take turns (in id order, like every lock here), so a clientId sent
     // to two servers at once is found by whichever commits second.
     dialect === 'postgres' ? tx.selectFrom('users').select('id').where('id', 'in', senders).orderBy('id').forNoKeyUpdate() : null,
@@ -42,7 +61,10 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
     byClientIdsQuery(tx, requests.map((r) => ({ senderId: r.senderId, clientId: r.clientId }))),
     replyIds.length ? messagesByIdsQuery(tx, replyIds) : null,
     usernames.length ? mentionCandidatesQuery(tx, usernames, conversationIds) : null,
+    fileIds.length ? filesByIdsQuery(tx, fileIds, dialect) : null,
   ]);
+  const uploads = new Map(rowsOf<FileRow>(fileRows).map((f) => [f.id, f]));
+  const claimed = new Set<string>();
   const membership = toMembership(rowsOf(membershipRows));
   const existingByKey = new Map(rowsOf<MessageRow>(existingRows).map((m) => [key(m.sender_id, m.client_id ?? ''), m]));
   const targets = new Map(rowsOf<MessageRow>(targetRows).map((m) => [m.id, m]));
@@ -74,7 +96,12 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
       }
       root = target.reply_to ?? target.id;
     }
-    accepted.push({ index: i, request: r, root });
+    const files = claimUploads(r, uploads, claimed);
+    if ('error' in files) {
+      outcomes[i] = files;
+      return;
+    }
+    accepted.push({ index: i, request: r, root, files: files.ok });
   });
   if (accepted.length === 0) return outcomes as Outcome[];
 
@@ -107,6 +134,8 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
       mentions: JSON.stringify(m.userIds),
       mentions_channel: m.channel ? 1 : 0,
       reactions: '[]',
+      attachments: a.files.length ? JSON.stringify(a.files.map(presentAttachment)) : '[]',
+      previews: '[]',
       created_at: now,
       edited_at: null,
       deleted_at: null,
@@ -124,6 +153,10 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
     // Writing in a conversation means having read it up to there (not announced: everyone can see
     // it from the message itself).
     advanceReadPositionsQuery(tx, rows),
+    ...rows.flatMap((row, k) => {
+      const ids = accepted[k]!.files.map((f) => f.id);
+      return ids.length ? [tx.updateTable('files').set({ message_id: row.id, conversation_id: row.conversation_id }).where('id', 'in', ids)] : [];
+    }),
   ];
   // Thread roots count their replies; their new state is announced, so it is read back now. Without
   // replies nothing is read back and the writes go out with the event log append and the commit.

@@ -1,4 +1,4 @@
-import type { Message, ReactionSummary } from '@parley/protocol';
+import type { Attachment, LinkPreview, Message, ReactionSummary } from '@parley/protocol';
 import type { MessageRow } from '../db/schema.js';
 import { iso, isoOrNull } from '../lib/time.js';
 
@@ -21,6 +21,8 @@ export function presentMessage(row: MessageRow): Message {
     mentions: parseList<string>(row.mentions),
     mentionsChannel: row.mentions_channel === 1,
     reactions: parseList<ReactionSummary>(row.reactions),
+    attachments: parseList<Attachment>(row.attachments),
+    previews: parseList<LinkPreview>(row.previews),
     createdAt: iso(row.created_at),
     editedAt: isoOrNull(row.edited_at),
     deletedAt: isoOrNull(row.deleted_at),

@@ -4,6 +4,8 @@ import { requireMember } from '../conversations/access.js';
 import type { Dialect } from '../db/database.js';
 import type { DB, MessageRow } from '../db/schema.js';
 import type { Writer } from '../events/writer.js';
+import type { FilesService } from '../files/files.service.js';
+import { deleteFiles } from '../files/files.repository.js';
 import { conflict, forbidden, notFound } from '../lib/errors.js';
 import { presentMessage } from './message.presenter.js';
 import { resolveMentions } from './mention-resolver.js';
@@ -21,6 +23,7 @@ export class MessagesService {
     private readonly dialect: Dialect,
     private readonly writer: Writer,
     private readonly pipeline: SendPipeline,
+    private readonly files: FilesService,
   ) {}
 
   send(request: SendRequest): Promise<SendResult> {
@@ -65,9 +68,27 @@ export class MessagesService {
     });
   }
 
+  /** The author takes the link previews off their message (their files go too). */
+  async removePreviews(conversationId: string, messageId: string, userId: string): Promise<Message> {
+    let released: string[] = [];
+    const message = await this.writer.write(async (tx, emit) => {
+      await requireMember(tx, conversationId, userId);
+      const row = await this.lockMessage(tx, conversationId, messageId);
+      if (row.sender_id !== userId) throw forbidden('Only the author can remove the previews');
+      if (row.previews === '[]') return presentMessage(row);
+      released = await deleteFiles(tx, { messageId, purpose: 'preview' });
+      const message = presentMessage(await repo.updateMessage(tx, messageId, { previews: '[]' }));
+      emit({ type: 'message.updated', conversationId, payload: { conversationId, message } });
+      return message;
+    });
+    await this.files.removeBlobs(released);
+    return message;
+  }
+
   /** The author deletes their message; owners and admins of groups and channels may delete any. */
   async delete(conversationId: string, messageId: string, userId: string): Promise<Message> {
-    return this.writer.write(async (tx, emit) => {
+    let released: string[] = [];
+    const message = await this.writer.write(async (tx, emit) => {
       const m = await requireMember(tx, conversationId, userId);
       const row = await this.lockMessage(tx, conversationId, messageId);
       const moderator = m.conversation.kind !== 'dm' && (m.member.role === 'owner' || m.member.role === 'admin');
@@ -75,17 +96,23 @@ export class MessagesService {
       if (row.deleted_at !== null) return presentMessage(row);
       await repo.deleteMentionsOf(tx, messageId);
       await repo.deleteReactionsOf(tx, messageId);
+      // Its files go with it: a tombstone leaves nothing downloadable behind.
+      released = await deleteFiles(tx, { messageId });
       const tombstone = await repo.updateMessage(tx, messageId, {
         text: '',
         deleted_at: Date.now(),
         mentions: '[]',
         mentions_channel: 0,
         reactions: '[]',
+        attachments: '[]',
+        previews: '[]',
       });
       const message = presentMessage(tombstone);
       emit({ type: 'message.deleted', conversationId, payload: { conversationId, message } });
       return message;
     });
+    await this.files.removeBlobs(released);
+    return message;
   }
 
   /** Adds the caller's reaction with this emoji, or removes it if they had it. */

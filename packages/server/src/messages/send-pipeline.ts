@@ -10,6 +10,8 @@ export interface SendRequest {
   conversationId: string;
   clientId: string;
   text: string;
+  /** Uploads of the sender to attach, in order. */
+  attachmentIds?: readonly string[] | undefined;
   replyTo?: string | undefined;
 }
 

@@ -97,6 +97,7 @@ export class FrameHandler {
           conversationId: frame.conversationId,
           clientId: frame.clientId,
           text: frame.text,
+          attachmentIds: frame.attachmentIds,
           replyTo: frame.replyTo,
         });
         sent.then(

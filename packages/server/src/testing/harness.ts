@@ -47,7 +47,13 @@ export interface TestStorage {
 export async function createStorage(dialect: Dialect): Promise<TestStorage> {
   if (dialect === 'postgres') {
     const database = await createTestDatabase();
-    return { dialect, env: { PARLEY_DATABASE_URL: database.url }, destroy: database.drop };
+    // Files live on disk whatever the database.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
+    const destroy = async () => {
+      await database.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+    return { dialect, env: { PARLEY_DATABASE_URL: database.url, PARLEY_DATA_DIR: dir }, destroy };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
   return { dialect, env: { PARLEY_DATA_DIR: dir }, destroy: async () => fs.rmSync(dir, { recursive: true, force: true }) };

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import { core } from './20261125000000_core.js';
+import { files } from './20261126000000_files.js';
 
 /** Every migration, by timestamped name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
   '20261125000000_core': core,
+  '20261126000000_files': files,
 };

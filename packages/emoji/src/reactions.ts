@@ -1,0 +1,48 @@
+import { emojiIndex } from './dataset.js';
+import { emojiKey } from './unicode.js';
+
+const CUSTOM_EMOJI_NAME = /^[a-z0-9_+-]{2,32}$/;
+const CUSTOM_REACTION = /^:([^:]*):$/;
+
+/**
+ * The rule for custom emoji names, shared with the server: 2 to 32 of lower-case letters, digits,
+ * `_`, `+` and `-`.
+ *
+ * @example
+ * isCustomEmojiName('parley'); // true
+ * isCustomEmojiName('Parley'); // false
+ * isCustomEmojiName('x'); // false
+ */
+export function isCustomEmojiName(name: string): boolean {
+  return CUSTOM_EMOJI_NAME.test(name);
+}
+
+/**
+ * True if the string is exactly one emoji of the dataset (any skin tone, ZWJ sequence, flag or
+ * keycap), with or without U+FE0F; unknown sequences, text and shortcodes are not.
+ *
+ * @example
+ * isSingleEmoji('👍🏽'); // true
+ * isSingleEmoji('❤'); // true
+ * isSingleEmoji('👍👍'); // false
+ * isSingleEmoji(':tada:'); // false
+ */
+export function isSingleEmoji(value: string): boolean {
+  return value !== '' && emojiIndex().byKey.has(emojiKey(value));
+}
+
+/**
+ * What a reaction is: one unicode emoji, or `:name:` of a custom emoji (whether that custom emoji
+ * exists is for the caller to check), else null. Store unicode reactions through `normalizeEmoji`
+ * so "❤" and "❤️" are one reaction.
+ *
+ * @example
+ * reactionKind('🎉'); // 'unicode'
+ * reactionKind(':parley:'); // 'custom'
+ * reactionKind('tada'); // null
+ */
+export function reactionKind(value: string): 'unicode' | 'custom' | null {
+  if (isSingleEmoji(value)) return 'unicode';
+  const name = CUSTOM_REACTION.exec(value)?.[1];
+  return name !== undefined && isCustomEmojiName(name) ? 'custom' : null;
+}
