@@ -34,9 +34,14 @@ export async function receiveToFile(request: IncomingMessage, stagedPath: string
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (declared === 0 || request.readableEnded) throw new ApiError('bad_request', 'The file is empty');
   const cap = new ByteCap(maxBytes);
+  // Piped rather than part of the pipeline: a refusal stops reading without destroying the
+  // connection, so the client still receives the 413 (the route then closes the connection).
+  request.pipe(cap);
+  request.once('error', (err) => cap.destroy(err));
   try {
-    await pipeline(request, cap, fs.createWriteStream(stagedPath, { highWaterMark: 1 << 20 }));
+    await pipeline(cap, fs.createWriteStream(stagedPath, { highWaterMark: 1 << 20 }));
   } catch (err) {
+    request.unpipe(cap);
     await fsp.rm(stagedPath, { force: true });
     if (err instanceof ApiError) throw err;
     throw new ApiError('bad_request', 'The upload was interrupted');

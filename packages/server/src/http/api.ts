@@ -72,8 +72,16 @@ export class Api {
         url: '/api/v1' + def.path,
         handler: async (request: FastifyRequest, reply: FastifyReply) => {
           let status: number = def.status;
-          const ctx = await this.context(def, request, (s) => (status = s));
-          const result = await handler(ctx, request, reply);
+          let result: unknown;
+          try {
+            const ctx = await this.context(def, request, (s) => (status = s));
+            result = await handler(ctx, request, reply);
+          } catch (err) {
+            // An upload refused before its body was read in full: close the connection after
+            // answering, rather than read (and discard) the rest of what may be a huge body.
+            if (def.upload && !request.raw.complete) reply.header('connection', 'close');
+            throw err;
+          }
           if (def.upload && this.validateResponses) this.check(def, result);
           if (!reply.sent && reply.statusCode === 200) reply.code(status);
           return result;

@@ -22,6 +22,8 @@ interface Ids {
   /** For `:userId`: whoever the caller targets (a member, or themselves). */
   userId: string;
   sessionId: string;
+  /** For `:fileId`: a file the caller targets. */
+  fileId: string;
 }
 
 /**
@@ -44,6 +46,7 @@ const samples: Partial<Record<RouteName, (ids: Ids) => { body?: unknown; query?:
   toggleReaction: () => ({ body: { emoji: '👍' } }),
   markRead: () => ({ body: { seq: 1 } }),
   markDelivered: () => ({ body: { seq: 1 } }),
+  uploadFile: () => ({ query: { name: 'note.txt' } }),
 };
 
 function input(name: RouteName, ids: Ids): { body?: unknown; query?: Record<string, string> } {
@@ -66,7 +69,7 @@ function call(t: TestServer, name: RouteName, token: string | null, ids: Ids): P
 
 describe('authorization test inputs', () => {
   it('every route has a sample input its schemas accept', () => {
-    const ids: Ids = { conversationId: '01JZ0000000000000000000000', messageId: '01JZ0000000000000000000001', userId: '01JZ0000000000000000000002', sessionId: '01JZ0000000000000000000003' };
+    const ids: Ids = { conversationId: '01JZ0000000000000000000000', messageId: '01JZ0000000000000000000001', userId: '01JZ0000000000000000000002', sessionId: '01JZ0000000000000000000003', fileId: '01JZ0000000000000000000004' };
     const problems: string[] = [];
     for (const [name, def] of routeEntries) {
       const { body, query } = input(name, ids);
@@ -198,6 +201,7 @@ describeEachDialect('nobody reads what is not theirs', (dialect) => {
     messageId: firstMessage[conversationId]!,
     userId,
     sessionId,
+    fileId: '01JZ0000000000000000000004',
   });
 
   describe('HTTP', () => {
