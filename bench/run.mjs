@@ -3,6 +3,7 @@
 // generator as a separate process pinned to core 1, collect its figures, stop the server.
 //
 //   node bench/run.mjs [--quick] [scenario ...]     (npm run bench -- --quick fanout)
+//   node bench/run.mjs --reference fanout max dm    (the same load against bench/reference/)
 //
 // Results: a summary on stdout (plain and Markdown, for docs/benchmarks.md) and the full figures
 // as JSON in bench/results/<timestamp>.json. Progress goes to stderr.
@@ -13,10 +14,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { affinityOf, machineInfo, readDisks, readMachineCpu } from './lib/proc.mjs';
 import { renderReport } from './lib/report.mjs';
-import { freePort, startServer } from './lib/server.mjs';
+import { REFERENCE_MAIN, SERVER_MAIN, freePort, startServer } from './lib/server.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ALL = ['fanout', 'max', 'dm', 'idle', 'history'];
+/** What the reference server implements: messaging only (it stores nothing, so no history). */
+const REFERENCE_SCENARIOS = ['fanout', 'max', 'dm'];
 const SERVER_CPU = 0;
 const GENERATOR_CPU = 1;
 /** Scenarios whose server is started with the inspector on a loopback port (to force GCs). */
@@ -27,22 +30,30 @@ const QUIET_DISK_MIB = 1;
 
 function usage(message) {
   if (message) process.stderr.write(`${message}\n`);
-  process.stderr.write(`usage: node bench/run.mjs [--quick] [--profile] [${ALL.join('|')} ...]\n`);
-  process.stderr.write('  --quick    short runs of every scenario (smoke test, about a minute)\n');
-  process.stderr.write('  --profile  also write a V8 CPU profile of the server to bench/results/profiles/ (adds overhead)\n');
+  process.stderr.write(`usage: node bench/run.mjs [--quick] [--profile] [--reference] [${ALL.join('|')} ...]\n`);
+  process.stderr.write('  --quick      short runs of every scenario (smoke test, about a minute)\n');
+  process.stderr.write('  --profile    also write a V8 CPU profile of the server to bench/results/profiles/ (adds overhead)\n');
+  process.stderr.write(`  --reference  run against the reference server (bench/reference/ws-broadcast.mjs, stores nothing) instead of Parley; ${REFERENCE_SCENARIOS.join(', ')} only\n`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const options = { quick: false, profile: false, scenarios: [] };
+  const options = { quick: false, profile: false, reference: false, scenarios: [] };
   for (const arg of argv) {
     if (arg === '--quick' || arg === '-q') options.quick = true;
     else if (arg === '--profile') options.profile = true;
+    else if (arg === '--reference') options.reference = true;
     else if (arg === '--help' || arg === '-h') usage();
     else if (ALL.includes(arg)) options.scenarios.push(arg);
     else usage(`unknown argument: ${arg}`);
   }
-  if (options.scenarios.length === 0) options.scenarios = ALL;
+  if (options.reference) {
+    const unsupported = options.scenarios.filter((s) => !REFERENCE_SCENARIOS.includes(s));
+    if (unsupported.length) {
+      usage(`--reference: the reference server does not implement ${unsupported.join(', ')} (it keeps no history and is not meant for memory figures); it runs ${REFERENCE_SCENARIOS.join(', ')} only`);
+    }
+  }
+  if (options.scenarios.length === 0) options.scenarios = options.reference ? REFERENCE_SCENARIOS : ALL;
   return options;
 }
 
@@ -100,8 +111,8 @@ async function waitForQuiet(scenario, maxWaitMs = 30_000) {
   return activity;
 }
 
-async function runScenario(scenario, { quick, profile }) {
-  log(`\n=== ${scenario}${quick ? ' (quick)' : ''} ===`);
+async function runScenario(scenario, { quick, profile, reference }) {
+  log(`\n=== ${scenario}${quick ? ' (quick)' : ''}${reference ? ' against the REFERENCE SERVER' : ''} ===`);
   const backgroundAtStart = await waitForQuiet(scenario);
   const started = Date.now();
   const profileDir = path.join(BENCH_DIR, 'results', 'profiles');
@@ -111,7 +122,8 @@ async function runScenario(scenario, { quick, profile }) {
   // The idle scenario forces garbage collections in the server through the inspector (loopback).
   const inspectPort = INSPECTED.includes(scenario) ? await freePort() : null;
   if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
-  const server = await startServer({ cpu: SERVER_CPU, nodeArgs });
+  const program = reference ? REFERENCE_MAIN : SERVER_MAIN;
+  const server = await startServer({ cpu: SERVER_CPU, nodeArgs, program });
   server.inspectPort = inspectPort;
   log(`[${scenario}] server pid ${server.pid} on CPU ${affinityOf(server.pid)}, ${server.baseUrl}`);
   let outcome;
@@ -124,13 +136,14 @@ async function runScenario(scenario, { quick, profile }) {
   if (server.diedEarly) log(`[${scenario}] SERVER DIED during the scenario: ${JSON.stringify(server.diedEarly)}\n${server.log.tail.join('\n')}`);
   if (outcome.error) log(`[${scenario}] FAILED: ${outcome.error}`);
   const seconds = Math.round((Date.now() - started) / 100) / 10;
-  log(`[${scenario}] done in ${seconds} s; server printed ${server.log.lines} line(s) (log level warn)`);
+  log(`[${scenario}] done in ${seconds} s; server printed ${server.log.lines} line(s)${reference ? '' : ' (log level warn)'}`);
   return {
     scenario,
     seconds,
     backgroundAtStart,
     ...outcome,
     server: {
+      program: path.relative(path.dirname(BENCH_DIR), program),
       affinity: String(SERVER_CPU),
       diedDuringScenario: server.diedEarly,
       exit: server.exit,
@@ -140,13 +153,13 @@ async function runScenario(scenario, { quick, profile }) {
   };
 }
 
-/** Which code was measured: the commit, and whether the server's sources differ from it. */
-function codeVersion() {
+/** Which code was measured: the commit, and whether the server's sources (`dir`) differ from it. */
+function codeVersion(dir) {
   const git = (...args) => execFileSync('git', args, { cwd: path.dirname(BENCH_DIR), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    return { commit: git('rev-parse', '--short', 'HEAD'), uncommittedChanges: git('status', '--porcelain', '--', 'packages').length > 0 };
+    return { commit: git('rev-parse', '--short', 'HEAD'), sources: dir, uncommittedChanges: git('status', '--porcelain', '--', dir).length > 0 };
   } catch {
-    return { commit: 'unknown', uncommittedChanges: null };
+    return { commit: 'unknown', sources: dir, uncommittedChanges: null };
   }
 }
 
@@ -178,14 +191,18 @@ const run = {
   startedAt: new Date().toISOString(),
   command: commandLine(),
   quick: options.quick,
+  // True when the figures are the reference server's, not Parley's (see bench/README.md).
+  reference: options.reference,
+  serverProgram: path.relative(path.dirname(BENCH_DIR), options.reference ? REFERENCE_MAIN : SERVER_MAIN),
   serverProfiled: options.profile,
   serverNodeArgs: extraServerNodeArgs(),
   machine: machineInfo(),
-  code: codeVersion(),
+  code: codeVersion(options.reference ? 'bench/reference' : 'packages'),
   pinning: { server: `taskset -c ${SERVER_CPU}`, generator: `taskset -c ${GENERATOR_CPU}` },
   scenarios: [],
 };
 log(`Parley benchmark: ${options.scenarios.join(', ')}${options.quick ? ' (quick)' : ''}`);
+if (options.reference) log(`REFERENCE SERVER (stores nothing): ${run.serverProgram}, not Parley`);
 log(`machine: ${JSON.stringify(run.machine)}`);
 for (const scenario of options.scenarios) {
   try {
@@ -199,7 +216,7 @@ run.finishedAt = new Date().toISOString();
 
 const resultsDir = path.join(BENCH_DIR, 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
-const file = path.join(resultsDir, `${run.startedAt.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}${options.quick ? '-quick' : ''}.json`);
+const file = path.join(resultsDir, `${run.startedAt.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}${options.reference ? '-reference' : ''}${options.quick ? '-quick' : ''}.json`);
 fs.writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
 
 const { text, markdown } = renderReport(run);

@@ -1,5 +1,6 @@
 // Turns the scenarios' results into the summary table (plain text for the terminal, Markdown for
-// docs/benchmarks.md).
+// docs/benchmarks.md). A run against the reference server says so in its title, in every scenario
+// name and in the notes, so that its figures cannot be pasted as Parley's.
 
 const fmt = (v, unit = '') => (v === null || v === undefined ? '—' : `${typeof v === 'number' ? v.toLocaleString('en-US') : v}${unit}`);
 
@@ -26,8 +27,11 @@ function lostCell(row) {
 
 const SUMMARY_COLUMNS = ['Scenario', 'Load', 'Result', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'Lost msgs', 'Server CPU', 'Generator CPU (loop)', 'Others: CPU, disk writes', 'Server RSS', 'Target', 'Met'];
 
-function summaryRow(entry) {
-  const { scenario, result, error } = entry;
+const REFERENCE_BANNER = 'REFERENCE SERVER (stores nothing), not Parley';
+
+function summaryRow(entry, reference) {
+  const { result, error } = entry;
+  const scenario = reference ? `${entry.scenario} (reference)` : entry.scenario;
   if (error) return [scenario, '—', `FAILED: ${error.split('\n')[0].slice(0, 120)}`, ...Array(SUMMARY_COLUMNS.length - 4).fill('—'), 'no'];
   // A scenario with a headline (max) shows it; a null headline means no step passed.
   const row = ('headline' in result ? result.headline : result.rows[0]) ?? {};
@@ -73,7 +77,7 @@ function stepRow(row) {
 
 function codeLine(code) {
   if (!code) return 'unknown';
-  return `commit ${code.commit}${code.uncommittedChanges ? ' plus uncommitted changes in packages/' : ''}`;
+  return `commit ${code.commit}${code.uncommittedChanges ? ` plus uncommitted changes in ${code.sources ?? 'packages'}/` : ''}`;
 }
 
 function markdownTable(columns, rows) {
@@ -93,7 +97,7 @@ function textTable(columns, rows) {
 
 /** Tables for the terminal and for docs/benchmarks.md. */
 export function renderReport(run) {
-  const summary = run.scenarios.map(summaryRow);
+  const summary = run.scenarios.map((entry) => summaryRow(entry, run.reference));
   const max = run.scenarios.find((s) => s.scenario === 'max' && s.result);
   const steps = max ? max.result.rows.map(stepRow) : [];
   const m = run.machine;
@@ -101,24 +105,34 @@ export function renderReport(run) {
 
   const text = [
     `Parley benchmark — ${run.startedAt}${run.quick ? ' (QUICK mode: short runs, smoke test only)' : ''}`,
+    ...(run.reference ? [`*** ${REFERENCE_BANNER}: ${run.serverProgram} ***`] : []),
     `Machine: ${machine}`,
     `Command: ${run.command}`,
     `Code: ${codeLine(run.code)}`,
     '',
     textTable(SUMMARY_COLUMNS, summary),
-    ...(steps.length ? ['', 'max: steps', textTable(STEP_COLUMNS, steps), `stopped: ${max.result.details.stoppedBecause}`] : []),
+    ...(steps.length ? ['', `max${run.reference ? ' (reference)' : ''}: steps`, textTable(STEP_COLUMNS, steps), `stopped: ${max.result.details.stoppedBecause}`] : []),
   ].join('\n');
 
+  const serverNotes = run.reference
+    ? [
+        `- **${REFERENCE_BANNER}**: \`${run.serverProgram}\`, a minimal in-memory ws broadcast loop (no storage, no fsync, no validation, no rate limits); a calibration of the machine and the load generator, not a figure of Parley. Targets are Parley's.`,
+        '- Server and load generator are separate processes pinned to separate cores (`taskset -c 0` / `taskset -c 1`), over loopback WebSockets.',
+      ]
+    : [
+        '- Server and load generator are separate processes pinned to separate cores (`taskset -c 0` / `taskset -c 1`), over loopback WebSockets; SQLite with WAL and synchronous=FULL (each ack follows a durable commit).',
+        '- The benchmark raises rate limits and lowers the password-hash cost (argon2 1 MiB, 1 iteration) only to set up thousands of users quickly; no figure measures logins.',
+      ];
   const notes = [
     `- Machine: ${machine}.`,
     `- Command: \`${run.command}\`${run.quick ? ' (quick mode: short runs, for smoke-testing only)' : ''}; ${run.startedAt}; code ${codeLine(run.code)}.`,
-    '- Server and load generator are separate processes pinned to separate cores (`taskset -c 0` / `taskset -c 1`), over loopback WebSockets; SQLite with WAL and synchronous=FULL (each ack follows a durable commit).',
-    '- The benchmark raises rate limits and lowers the password-hash cost (argon2 1 MiB, 1 iteration) only to set up thousands of users quickly; no figure measures logins.',
+    ...serverNotes,
     '- Latency is send→receive on the generator\'s clock (same process), messages of 100 bytes; "Lost msgs" counts messages that some member never received within 5 s of the end of the run; "(loop)" is the generator\'s event-loop utilisation; CPU figures are % of one core over the measured window; "Others" is what the rest of the machine did meanwhile: CPU used and MiB written to disk by other processes (approximate; more than a few % of CPU or a few MiB of writes means the figures were disturbed).',
   ];
   const markdown = [
+    ...(run.reference ? [`**${REFERENCE_BANNER}** (\`${run.serverProgram}\`)`, ''] : []),
     markdownTable(SUMMARY_COLUMNS, summary),
-    ...(steps.length ? ['', `\`max\` steps (stopped: ${max.result.details.stoppedBecause}):`, '', markdownTable(STEP_COLUMNS, steps)] : []),
+    ...(steps.length ? ['', `\`max\`${run.reference ? ' (reference)' : ''} steps (stopped: ${max.result.details.stoppedBecause}):`, '', markdownTable(STEP_COLUMNS, steps)] : []),
     '',
     ...notes,
   ].join('\n');

@@ -1,5 +1,6 @@
-// Starts a Parley server for one scenario: fresh data directory, free loopback port, pinned to its
-// own core with taskset so that it never competes with the load generator for CPU.
+// Starts a Parley server (or the reference server, bench/reference/) for one scenario: fresh data
+// directory, free loopback port, pinned to its own core with taskset so that it never competes
+// with the load generator for CPU.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -9,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVER_MAIN = path.join(REPO_ROOT, 'packages/server/dist/main.js');
+/** A minimal in-memory WebSocket broadcast server, to calibrate Parley's figures (README). */
+export const REFERENCE_MAIN = path.join(REPO_ROOT, 'bench/reference/ws-broadcast.mjs');
 const HOST = '127.0.0.1';
 
 /**
@@ -43,16 +46,19 @@ export function freePort() {
 const LOG_TAIL = 40;
 
 /**
- * Spawns `taskset -c <cpu> node [nodeArgs] packages/server/dist/main.js` (taskset execs node, so
- * the pid is the server's) and waits until GET /readyz answers 200.
+ * Spawns `taskset -c <cpu> node [nodeArgs] <program>` (taskset execs node, so the pid is the
+ * server's) and waits until GET /readyz answers 200. The program is Parley's built server unless
+ * told otherwise; it gets the same environment either way.
  */
-export async function startServer({ cpu = 0, env = {}, nodeArgs = [], readyTimeoutMs = 30_000 } = {}) {
-  if (!fs.existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run \`npx tsc -b\` (npm run bench builds first)`);
+export async function startServer({ cpu = 0, env = {}, nodeArgs = [], program = SERVER_MAIN, readyTimeoutMs = 30_000 } = {}) {
+  if (!fs.existsSync(program)) {
+    throw new Error(`${program} is missing${program === SERVER_MAIN ? ': run `npx tsc -b` (npm run bench builds first)' : ''}`);
+  }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   const port = await freePort();
   // Settings from the caller's environment are left out: every run measures the same configuration.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PARLEY_')));
-  const child = spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeArgs, SERVER_MAIN], {
+  const child = spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeArgs, program], {
     cwd: REPO_ROOT,
     env: { ...inherited, ...BENCH_SERVER_ENV, ...env, PARLEY_PORT: String(port), PARLEY_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
