@@ -59,7 +59,7 @@ const HOUR = 3_600_000;
 export async function startServer(options: StartOptions): Promise<ParleyServer> {
   const { config } = options;
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'parley' } });
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, logger });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, sqliteWriter: config.sqliteWriter, logger });
   const { db, reader } = database;
   const metrics = new Metrics(config.metrics);
   const log = new EventLog(db, reader, database.dialect);
@@ -170,6 +170,6 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
       logger.info('stopped');
     })());
 
-  logger.info({ url, database: database.dialect, location: database.location }, 'parley listening');
+  logger.info({ url, database: database.dialect, location: database.location, sqliteWriter: database.writer }, 'parley listening');
   return { url, port, config, database, http, logger, close };
 }

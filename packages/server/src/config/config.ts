@@ -25,6 +25,7 @@ export const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   PARLEY_DATABASE_POOL_SIZE: int(10, 1, 500),
+  PARLEY_SQLITE_WRITER: z.enum(['auto', 'thread', 'inline']).default('auto'),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARLEY_PUBLIC_URL: z.url().optional(),
   PARLEY_ALLOWED_ORIGINS: list,
@@ -69,6 +70,8 @@ export type Config = Readonly<{
   dataDir: string;
   databaseUrl: string | null;
   databasePoolSize: number;
+  /** Where the SQLite writer runs (`auto`: on its own thread when the process has more than one core). */
+  sqliteWriter: 'auto' | 'thread' | 'inline';
   logLevel: z.infer<typeof configSchema>['PARLEY_LOG_LEVEL'];
   publicUrl: string | null;
   allowedOrigins: readonly string[];
@@ -123,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(c.PARLEY_DATA_DIR),
     databaseUrl: c.PARLEY_DATABASE_URL ?? null,
     databasePoolSize: c.PARLEY_DATABASE_POOL_SIZE,
+    sqliteWriter: c.PARLEY_SQLITE_WRITER,
     logLevel: c.PARLEY_LOG_LEVEL,
     publicUrl: c.PARLEY_PUBLIC_URL ?? null,
     allowedOrigins: Object.freeze(c.PARLEY_ALLOWED_ORIGINS),

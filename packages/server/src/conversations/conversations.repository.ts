@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { executeBatch, rowsOf } from '../db/batch.js';
+import { executeBatch, rowsOf, type BatchEntry } from '../db/batch.js';
 import { lockingRows, type Dialect } from '../db/database.js';
+import { perRow, Statement } from '../db/statement.js';
 import type { ConversationRow, ConversationsTable, DB, MemberRow, MembersTable } from '../db/schema.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -181,54 +182,90 @@ export async function countUnread(
   return Number(row.n);
 }
 
-/** The kinds of these conversations, and which of these users are members of them. */
-export function membershipQuery(db: Db, conversationIds: readonly string[], userIds: readonly string[]) {
-  return db
-    .selectFrom('conversations as c')
-    .leftJoin('members as m', (join) => join.onRef('m.conversation_id', '=', 'c.id').on('m.user_id', 'in', [...userIds]))
-    .select(['c.id', 'c.kind', 'm.user_id'])
-    .where('c.id', 'in', [...conversationIds]);
+const conversationKind = new Statement<{ id: string }>((db, p) => db.selectFrom('conversations').select(['id', 'kind']).where('id', '=', p.id));
+
+const memberPair = new Statement<{ conversationId: string; userId: string }>((db, p) =>
+  db.selectFrom('members').select(['conversation_id', 'user_id']).where('conversation_id', '=', p.conversationId).where('user_id', '=', p.userId),
+);
+
+/**
+ * Two batch entries: the kinds of the pairs' conversations, and which (conversation, user) pairs
+ * are memberships. Exact pairs, so a batch of many DMs costs one lookup per send.
+ */
+export function membershipQueries(db: Db, dialect: Dialect, pairs: readonly { conversationId: string; userId: string }[]): [BatchEntry, BatchEntry] {
+  const ids = [...new Set(pairs.map((p) => p.conversationId))];
+  return [
+    perRow(dialect, conversationKind, ids.map((id) => ({ id })), () => db.selectFrom('conversations').select(['id', 'kind']).where('id', 'in', ids)),
+    perRow(dialect, memberPair, pairs, () =>
+      db
+        .selectFrom('members')
+        .select(['conversation_id', 'user_id'])
+        .where((eb) => eb(eb.refTuple('conversation_id', 'user_id'), 'in', pairs.map((p) => eb.tuple(p.conversationId, p.userId)))),
+    ),
+  ];
 }
 
-export function toMembership(rows: readonly { id: string; kind: ConversationRow['kind']; user_id: string | null }[]) {
+export function toMembership(kinds: readonly { id: string; kind: ConversationRow['kind'] }[], members: readonly { conversation_id: string; user_id: string }[]) {
   return {
-    kinds: new Map(rows.map((r) => [r.id, r.kind])),
+    kinds: new Map(kinds.map((r) => [r.id, r.kind])),
     /** `${conversationId}\u0000${userId}` of every member found. */
-    members: new Set(rows.flatMap((r) => (r.user_id ? [`${r.id}\u0000${r.user_id}`] : []))),
+    members: new Set(members.map((r) => `${r.conversation_id}\u0000${r.user_id}`)),
   };
 }
 
+const advanceSeq = new Statement<{ id: string; count: number; now: number }>((db, p) =>
+  db
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', p.count), last_message_at: p.now }))
+    .where('id', '=', p.id)
+    .returning(['id', 'last_seq']),
+);
+
 /**
- * Moves each conversation's `last_seq` by its count in one statement and returns the new values.
- * On PostgreSQL the rows are locked first in id order, so concurrent batches cannot deadlock.
+ * Moves each conversation's `last_seq` by its count and returns the new values. On PostgreSQL
+ * it is one statement, and the rows are locked first in id order, so concurrent batches cannot
+ * deadlock.
  */
 export async function advanceSeqs(tx: Transaction<DB>, counts: ReadonlyMap<string, number>, now: number, dialect: Dialect): Promise<Map<string, number>> {
   const ids = [...counts.keys()].sort();
-  const increment = sql<number>`case id ${sql.join(
-    ids.map((id) => sql`when ${id} then cast(${counts.get(id)!} as bigint)`),
-    sql` `,
-  )} end`;
   const [, updated] = await executeBatch(tx, dialect, [
     dialect === 'postgres' ? tx.selectFrom('conversations').select('id').where('id', 'in', ids).orderBy('id').forUpdate() : null,
-    tx.updateTable('conversations').set({ last_seq: sql<number>`last_seq + ${increment}`, last_message_at: now }).where('id', 'in', ids).returning(['id', 'last_seq']),
+    perRow(
+      dialect,
+      advanceSeq,
+      ids.map((id) => ({ id, count: counts.get(id)!, now })),
+      () => {
+        const increment = sql<number>`case id ${sql.join(
+          ids.map((id) => sql`when ${id} then cast(${counts.get(id)!} as bigint)`),
+          sql` `,
+        )} end`;
+        return tx.updateTable('conversations').set({ last_seq: sql<number>`last_seq + ${increment}`, last_message_at: now }).where('id', 'in', ids).returning(['id', 'last_seq']);
+      },
+    ),
   ]);
   return new Map(rowsOf<{ id: string; last_seq: number }>(updated).map((r) => [r.id, r.last_seq]));
 }
 
-/** Moves each sender's read position up to their newest message here (never back), in one statement. */
-export function advanceReadPositionsQuery(db: Db, messages: readonly { conversation_id: string; sender_id: string; seq: number }[]) {
+const advanceReadPosition = new Statement<{ conversationId: string; userId: string; seq: number }>((db, p) =>
+  db.updateTable('members').set({ read_seq: p.seq }).where('conversation_id', '=', p.conversationId).where('user_id', '=', p.userId).where('read_seq', '<', p.seq),
+);
+
+/** Moves each sender's read position up to their newest message here (never back). */
+export function advanceReadPositionsQuery(db: Db, dialect: Dialect, messages: readonly { conversation_id: string; sender_id: string; seq: number }[]): BatchEntry {
   const newest = new Map<string, { conversationId: string; userId: string; seq: number }>();
   for (const m of messages) {
     const key = `${m.conversation_id}\u0000${m.sender_id}`;
     if ((newest.get(key)?.seq ?? -1) < m.seq) newest.set(key, { conversationId: m.conversation_id, userId: m.sender_id, seq: m.seq });
   }
   const positions = [...newest.values()];
-  const target = sql<number>`case ${sql.join(
-    positions.map((p) => sql`when conversation_id = ${p.conversationId} and user_id = ${p.userId} then cast(${p.seq} as bigint)`),
-    sql` `,
-  )} else read_seq end`;
-  return db
-    .updateTable('members')
-    .set({ read_seq: sql<number>`case when read_seq < ${target} then ${target} else read_seq end` })
-    .where((eb) => eb(eb.refTuple('conversation_id', 'user_id'), 'in', positions.map((p) => eb.tuple(p.conversationId, p.userId))));
+  return perRow(dialect, advanceReadPosition, positions, () => {
+    const target = sql<number>`case ${sql.join(
+      positions.map((p) => sql`when conversation_id = ${p.conversationId} and user_id = ${p.userId} then cast(${p.seq} as bigint)`),
+      sql` `,
+    )} else read_seq end`;
+    return db
+      .updateTable('members')
+      .set({ read_seq: sql<number>`case when read_seq < ${target} then ${target} else read_seq end` })
+      .where((eb) => eb(eb.refTuple('conversation_id', 'user_id'), 'in', positions.map((p) => eb.tuple(p.conversationId, p.userId))));
+  });
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
@@ -6,7 +7,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DB } from './schema.js';
 import { migrations } from './migrations/index.js';
-import { WorkerSqliteDialect, withStatementCache } from './sqlite-worker-dialect.js';
+import { SqliteWriterDialect, withStatementCache, type WriterPlacement } from './sqlite-writer-dialect.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -29,6 +30,8 @@ export interface Database {
   readonly dialect: Dialect;
   /** Where the data lives, for logs: a file path or the database name. */
   readonly location: string;
+  /** SQLite: where the writer connection runs. */
+  readonly writer?: WriterPlacement;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,7 +40,15 @@ export interface DatabaseOptions {
   databaseUrl: string | null;
   dataDir: string;
   poolSize: number;
+  /** SQLite: where the writer connection runs; `auto` picks a thread when there is a core for it. */
+  sqliteWriter?: 'auto' | WriterPlacement;
   logger: Logger;
+}
+
+export function writerPlacement(setting: 'auto' | WriterPlacement = 'auto'): WriterPlacement {
+  if (setting !== 'auto') return setting;
+  // Respects CPU affinity (taskset, container limits): on one core a thread only adds hand-offs.
+  return os.availableParallelism() > 1 ? 'thread' : 'inline';
 }
 
 const INT8_OID = 20;
@@ -51,12 +62,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   fs.mkdirSync(options.dataDir, { recursive: true });
   const file = path.join(options.dataDir, 'parley.db');
+  const placement = writerPlacement(options.sqliteWriter);
   const writer = new Kysely<DB>({
-    dialect: new WorkerSqliteDialect({
+    dialect: new SqliteWriterDialect({
       file,
-      // FULL: a commit is on disk before it returns, which is what an ack promises.
-      pragmas: ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -32768'],
+      // FULL: a commit is on disk before it returns, which is what an ack promises. A small page
+      // cache over a memory-mapped file: SQLite scans the whole cache at some commits (after page
+      // splits), so a large one costs more than the reads it saves.
+      pragmas: ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -2000', `mmap_size = ${MMAP_BYTES}`],
       statementCacheSize: STATEMENT_CACHE_SIZE,
+      placement,
     }),
   });
   await migrateOrClose(writer, options.logger, () => writer.destroy());
@@ -64,13 +79,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   readOnly.pragma('busy_timeout = 5000');
   // History pages hop around a large file: keep hot pages in memory and map the rest.
   readOnly.pragma('cache_size = -65536');
-  readOnly.pragma('mmap_size = 268435456');
+  readOnly.pragma(`mmap_size = ${MMAP_BYTES}`);
   const reader = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(readOnly, STATEMENT_CACHE_SIZE) as never }) });
   return {
     db: writer,
     reader,
     dialect: 'sqlite',
     location: file,
+    writer: placement,
     async ping() {
       readOnly.prepare('select 1').get();
       await sql`select 1`.execute(writer);
@@ -83,6 +99,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 const STATEMENT_CACHE_SIZE = 500;
+const MMAP_BYTES = 256 * 2 ** 20;
 
 async function migrateOrClose(db: Kysely<DB>, logger: Logger, close: () => Promise<void>): Promise<void> {
   try {

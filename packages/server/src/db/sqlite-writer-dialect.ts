@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import SqliteDatabase from 'better-sqlite3';
 import {
   CompiledQuery,
   SqliteAdapter,
@@ -11,70 +12,22 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
+import { sqliteExecutor, type ExecutorReply, type ExecutorRequest, type ExecutorStatement, type StatementResult } from './sqlite-executor.js';
 
-export interface WorkerSqliteOptions {
+/**
+ * Where the writer connection runs. `thread`: on a worker thread, so a commit's fsync does not
+ * stop the event loop, which keeps serving sockets meanwhile; each batch then costs a hand-off
+ * between threads. `inline`: on the event loop itself, with no hand-offs, which is cheaper when
+ * the process has a single core to run on (the thread would only take turns with it).
+ */
+export type WriterPlacement = 'thread' | 'inline';
+
+export interface SqliteWriterOptions {
   file: string;
   pragmas: readonly string[];
   /** Prepared statements kept per connection. */
   statementCacheSize: number;
-}
-
-/**
- * The worker's program: one better-sqlite3 connection that runs the statements it is sent, in
- * order, and answers with each one's rows or the first error. Plain JavaScript run with `eval`, so
- * it works the same from the built server and from TypeScript sources under test.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driverPath);
-const db = new Database(workerData.file);
-for (const pragma of workerData.pragmas) db.pragma(pragma);
-const cache = new Map();
-function prepare(sql) {
-  let stmt = cache.get(sql);
-  if (stmt) {
-    cache.delete(sql);
-  } else {
-    stmt = db.prepare(sql);
-    if (cache.size >= workerData.statementCacheSize) cache.delete(cache.keys().next().value);
-  }
-  cache.set(sql, stmt);
-  return stmt;
-}
-function run(sql, params) {
-  const stmt = prepare(sql);
-  if (stmt.reader) return { rows: stmt.all(params) };
-  const r = stmt.run(params);
-  return { rows: [], changes: r.changes, insertId: Number(r.lastInsertRowid) };
-}
-parentPort.on('message', (m) => {
-  if (m.close) {
-    db.close();
-    parentPort.postMessage({ id: m.id, results: [] });
-    return;
-  }
-  try {
-    if (m.begin) prepare('begin immediate').run();
-    const results = m.statements.map((s) => run(s.sql, s.params));
-    if (m.commit) prepare('commit').run();
-    parentPort.postMessage({ id: m.id, results });
-  } catch (e) {
-    parentPort.postMessage({ id: m.id, error: { message: e.message, code: e.code } });
-  }
-});
-parentPort.postMessage({ ready: true });
-`;
-
-interface StatementResult {
-  rows: unknown[];
-  changes?: number;
-  insertId?: number;
-}
-
-interface Reply {
-  id: number;
-  results: StatementResult[];
-  error?: { message: string; code?: string };
+  placement: WriterPlacement;
 }
 
 /** The SQL text that marks a batch: its parameters are the statements to run in one round trip. */
@@ -82,26 +35,105 @@ export const BATCH_MARKER = '/* parley batch */';
 /** A batch that also commits the transaction when every statement succeeded. */
 export const BATCH_COMMIT_MARKER = '/* parley batch, then commit */';
 
-export interface BatchStatement {
-  sql: string;
-  params: readonly unknown[];
+export type BatchStatement = ExecutorStatement;
+
+/** Carries requests to the writer connection and brings back its replies. */
+interface Transport {
+  send(request: ExecutorRequest): Promise<ExecutorReply>;
+  close(): Promise<void>;
+}
+
+function openConnection(options: SqliteWriterOptions, Database: typeof SqliteDatabase) {
+  const db = new Database(options.file);
+  for (const pragma of options.pragmas) db.pragma(pragma);
+  return db;
+}
+
+function inlineTransport(options: SqliteWriterOptions): Transport {
+  const db = openConnection(options, SqliteDatabase);
+  const execute = sqliteExecutor(db, options.statementCacheSize);
+  return {
+    send: async (request) => execute(request),
+    close: async () => void db.close(),
+  };
 }
 
 /**
- * Kysely dialect for a SQLite connection that lives on a worker thread. With synchronous=FULL a
- * commit waits for the disk (and the WAL checkpoints that follow some commits copy pages back into
- * the database file); on the worker that no longer stops the event loop, so sockets are served
- * meanwhile and the sends that arrive are committed together in the next transaction.
+ * The writer thread's program: the same executor, from its source text, run with `eval`, so it
+ * works the same from the built server and from TypeScript sources under test.
  */
-export class WorkerSqliteDialect implements Dialect {
-  constructor(private readonly options: WorkerSqliteOptions) {}
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driverPath);
+const db = new Database(workerData.options.file);
+for (const pragma of workerData.options.pragmas) db.pragma(pragma);
+const execute = (${sqliteExecutor.toString()})(db, workerData.options.statementCacheSize);
+parentPort.on('message', (m) => {
+  if (m.close) {
+    db.close();
+    parentPort.postMessage({ id: m.id, results: [] });
+    return;
+  }
+  parentPort.postMessage({ id: m.id, ...execute(m) });
+});
+parentPort.postMessage({ ready: true });
+`;
+
+async function threadTransport(options: SqliteWriterOptions): Promise<Transport> {
+  const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { options, driverPath } });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', () => resolve());
+  });
+  const pending = new Map<number, { resolve(reply: ExecutorReply): void; reject(err: Error): void }>();
+  let nextId = 1;
+  let running = true;
+  const failAll = (err: Error) => {
+    running = false;
+    for (const waiter of pending.values()) waiter.reject(err);
+    pending.clear();
+  };
+  worker.on('message', (reply: ExecutorReply & { id: number }) => {
+    const waiter = pending.get(reply.id);
+    if (!waiter) return;
+    pending.delete(reply.id);
+    waiter.resolve(reply);
+  });
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`SQLite writer thread exited (${code})`)));
+  const post = (message: object) => {
+    if (!running) return Promise.reject(new Error('SQLite writer thread is not running'));
+    const id = nextId++;
+    return new Promise<ExecutorReply>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...message, id });
+    });
+  };
+  return {
+    send: (request) => post(request),
+    async close() {
+      await post({ close: true });
+      running = false;
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * Kysely dialect for the SQLite writer connection (see `WriterPlacement`). Batches (`db/batch.ts`)
+ * reach it as one request, BEGIN travels with the transaction's first statements and COMMIT can
+ * travel with its last ones, so a group commit costs few round trips.
+ */
+export class SqliteWriterDialect implements Dialect {
+  constructor(private readonly options: SqliteWriterOptions) {}
 
   createAdapter() {
     return new SqliteAdapter();
   }
 
   createDriver(): Driver {
-    return new WorkerSqliteDriver(this.options);
+    return new SqliteWriterDriver(this.options);
   }
 
   createQueryCompiler() {
@@ -113,14 +145,12 @@ export class WorkerSqliteDialect implements Dialect {
   }
 }
 
-class WorkerSqliteDriver implements Driver {
-  private worker: Worker | null = null;
-  private readonly pending = new Map<number, { resolve(reply: Reply): void; reject(err: Error): void }>();
-  private nextId = 1;
+class SqliteWriterDriver implements Driver {
+  private transport: Transport | null = null;
   private readonly connection: DatabaseConnection = {
     executeQuery: <R>(query: CompiledQuery) => this.execute<R>(query),
     streamQuery: () => {
-      throw new Error('streaming is not supported by the SQLite worker');
+      throw new Error('streaming is not supported by the SQLite writer');
     },
   };
   // One connection: transactions take turns.
@@ -131,24 +161,10 @@ class WorkerSqliteDriver implements Driver {
   /** The transaction's last batch committed it: Kysely's COMMIT has nothing left to do. */
   private committed = false;
 
-  constructor(private readonly options: WorkerSqliteOptions) {}
+  constructor(private readonly options: SqliteWriterOptions) {}
 
   async init(): Promise<void> {
-    const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...this.options, driverPath } });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.once('message', () => resolve());
-    });
-    worker.on('message', (reply: Reply) => {
-      const waiter = this.pending.get(reply.id);
-      if (!waiter) return;
-      this.pending.delete(reply.id);
-      waiter.resolve(reply);
-    });
-    worker.on('error', (err) => this.failAll(err));
-    worker.on('exit', (code) => this.failAll(new Error(`SQLite worker exited (${code})`)));
-    this.worker = worker;
+    this.transport = this.options.placement === 'thread' ? await threadTransport(this.options) : inlineTransport(this.options);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -189,11 +205,9 @@ class WorkerSqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    const worker = this.worker;
-    if (!worker) return;
-    await this.send({ close: true });
-    this.worker = null;
-    await worker.terminate();
+    const transport = this.transport;
+    this.transport = null;
+    await transport?.close();
   }
 
   /** True if the transaction never started (no statement ran): there is nothing to end. */
@@ -204,29 +218,15 @@ class WorkerSqliteDriver implements Driver {
   }
 
   private async execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (!this.transport) throw new Error('the SQLite writer is closed');
     const commit = query.sql === BATCH_COMMIT_MARKER;
     const batch = commit || query.sql === BATCH_MARKER;
     const statements = batch ? (query.parameters as BatchStatement[]) : [{ sql: query.sql, params: query.parameters }];
-    const reply = await this.send({ statements, begin: this.takeBegin(), commit });
+    const reply = await this.transport.send({ statements, begin: this.takeBegin(), commit });
     if (reply.error) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
     if (commit) this.committed = true;
     if (batch) return { rows: reply.results.map(toQueryResult) as R[] };
     return toQueryResult(reply.results[0]!) as QueryResult<R>;
-  }
-
-  private send(message: Record<string, unknown>): Promise<Reply> {
-    const worker = this.worker;
-    if (!worker) return Promise.reject(new Error('SQLite worker is not running'));
-    const id = this.nextId++;
-    return new Promise<Reply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...message, id });
-    });
-  }
-
-  private failAll(err: Error): void {
-    for (const waiter of this.pending.values()) waiter.reject(err);
-    this.pending.clear();
   }
 }
 

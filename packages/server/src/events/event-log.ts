@@ -1,8 +1,10 @@
 import type { DurableEventPayloads, DurableEventType } from '@parley/protocol';
 import { sql, type Compilable, type Kysely, type Transaction } from 'kysely';
-import { executeBatch, rowsOf } from '../db/batch.js';
+import { executeBatch, rowsOf, type BatchEntry } from '../db/batch.js';
+import { perRow, Statement } from '../db/statement.js';
 import type { Dialect } from '../db/database.js';
 import type { DB, EventRow } from '../db/schema.js';
+import { chunks } from '../lib/chunks.js';
 
 /** A committed event with its position, ready to send: `frame` is the exact JSON every recipient gets. */
 export interface LogEvent {
@@ -29,6 +31,26 @@ export type PendingEvent = {
 }[DurableEventType];
 
 const INSERT_CHUNK = 500;
+
+type EventInsert = Omit<EventRow, 'pos'> & { offset: number };
+
+const advanceHead = new Statement<{ n: number }>((db, p) =>
+  db.updateTable('event_head').set((eb) => ({ pos: eb('pos', '+', p.n) })).where('id', '=', 1).returning('pos'),
+);
+
+// Each row takes its position from the counter just moved, in the same transaction.
+const insertEvent = new Statement<EventInsert>((db, p) =>
+  db.insertInto('events').values({
+    type: p.type,
+    conversation_id: p.conversation_id,
+    payload: p.payload,
+    added_user_ids: p.added_user_ids,
+    removed_user_id: p.removed_user_id,
+    created_at: p.created_at,
+    pos: sql<number>`(select pos from event_head where id = 1) - ${p.offset}`,
+  }),
+);
+
 
 /** `{"type":...}` plus a position gives the frame `{"pos":N,"type":...}`. */
 export function frameWithPos(payloadJson: string, pos: number): string {
@@ -64,13 +86,13 @@ export class EventLog {
    * transaction (it locks the counter, and on SQLite it commits in the same round trip). Each row
    * takes its position from the counter just updated, in the same transaction.
    */
-  async append(tx: Transaction<DB>, pending: readonly PendingEvent[], now: number, before: readonly Compilable[] = []): Promise<LogEvent[]> {
+  async append(tx: Transaction<DB>, pending: readonly PendingEvent[], now: number, before: readonly BatchEntry[] = []): Promise<LogEvent[]> {
     const n = pending.length;
     if (n === 0) {
       if (before.length > 0) await executeBatch(tx, this.dialect, before, { commitAfter: true });
       return [];
     }
-    const rows = pending.map((e, i) => ({
+    const rows: EventInsert[] = pending.map((e, i) => ({
       offset: n - 1 - i,
       type: e.type,
       conversation_id: e.conversationId,
@@ -79,21 +101,18 @@ export class EventLog {
       removed_user_id: e.removedUserId ?? null,
       created_at: now,
     }));
-    const inserts = [];
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      inserts.push(
-        tx.insertInto('events').values(
-          rows.slice(i, i + INSERT_CHUNK).map(({ offset, ...row }) => ({
-            ...row,
-            pos: sql<number>`(select pos from event_head where id = 1) - ${offset}`,
-          })),
-        ),
-      );
-    }
     const results = await executeBatch(
       tx,
       this.dialect,
-      [...before, tx.updateTable('event_head').set((eb) => ({ pos: eb('pos', '+', n) })).where('id', '=', 1).returning('pos'), ...inserts],
+      [
+        ...before,
+        advanceHead.rows([{ n }]),
+        ...chunks(rows, INSERT_CHUNK).map((chunk) =>
+          perRow(this.dialect, insertEvent, chunk, () =>
+            tx.insertInto('events').values(chunk.map(({ offset, ...row }) => ({ ...row, pos: sql<number>`(select pos from event_head where id = 1) - ${offset}` }))),
+          ),
+        ),
+      ],
       { commitAfter: true },
     );
     const head = results[before.length];

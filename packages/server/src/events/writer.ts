@@ -1,4 +1,5 @@
-import type { Compilable, Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { BatchEntry } from '../db/batch.js';
 import { isRetryableTransactionError } from '../db/errors.js';
 import type { DB } from '../db/schema.js';
 import type { EventBus } from './bus.js';
@@ -6,7 +7,7 @@ import type { EventLog, LogEvent, PendingEvent } from './event-log.js';
 
 export type Emit = (event: PendingEvent) => void;
 /** Writes whose results are not needed: they run last, with the event log append and the commit. */
-export type Defer = (...queries: Compilable[]) => void;
+export type Defer = (...queries: BatchEntry[]) => void;
 export type WriteFn<T> = (tx: Transaction<DB>, emit: Emit, defer: Defer) => Promise<T>;
 
 const MAX_ATTEMPTS = 4;
@@ -48,7 +49,7 @@ export class Writer {
 
   private async attempt<T>(fn: WriteFn<T>): Promise<T> {
     const pending: PendingEvent[] = [];
-    const deferred: Compilable[] = [];
+    const deferred: BatchEntry[] = [];
     let logged: LogEvent[] = [];
     const result = await this.db.transaction().execute(async (tx) => {
       const value = await fn(

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { advanceReadPositionsQuery, advanceSeqs, membershipQuery, toMembership } from '../conversations/conversations.repository.js';
+import { advanceReadPositionsQuery, advanceSeqs, membershipQueries, toMembership } from '../conversations/conversations.repository.js';
 import { executeBatch, rowsOf } from '../db/batch.js';
 import type { Dialect } from '../db/database.js';
 import type { DB, FileRow, MessageRow } from '../db/schema.js';
@@ -53,19 +53,20 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
   const usernames = [...new Set(parsed.flatMap((p) => p.usernames))];
   const fileIds = [...new Set(requests.flatMap((r) => r.attachmentIds ?? []))];
 
-  const [, membershipRows, existingRows, targetRows, candidateRows, fileRows] = await executeBatch(tx, dialect, [
+  const pairs = [...new Map(requests.map((r) => [key(r.conversationId, r.senderId), { conversationId: r.conversationId, userId: r.senderId }])).values()];
+  const [, kindRows, memberRows, existingRows, targetRows, candidateRows, fileRows] = await executeBatch(tx, dialect, [
     // Batches that share a sender take turns (in id order, like every lock here), so a clientId sent
     // to two servers at once is found by whichever commits second.
     dialect === 'postgres' ? tx.selectFrom('users').select('id').where('id', 'in', senders).orderBy('id').forNoKeyUpdate() : null,
-    membershipQuery(tx, conversationIds, senders),
-    byClientIdsQuery(tx, requests.map((r) => ({ senderId: r.senderId, clientId: r.clientId }))),
+    ...membershipQueries(tx, dialect, pairs),
+    byClientIdsQuery(tx, dialect, requests.map((r) => ({ senderId: r.senderId, clientId: r.clientId }))),
     replyIds.length ? messagesByIdsQuery(tx, replyIds) : null,
     usernames.length ? mentionCandidatesQuery(tx, usernames, conversationIds) : null,
     fileIds.length ? filesByIdsQuery(tx, fileIds, dialect) : null,
   ]);
   const uploads = new Map(rowsOf<FileRow>(fileRows).map((f) => [f.id, f]));
   const claimed = new Set<string>();
-  const membership = toMembership(rowsOf(membershipRows));
+  const membership = toMembership(rowsOf(kindRows), rowsOf(memberRows));
   const existingByKey = new Map(rowsOf<MessageRow>(existingRows).map((m) => [key(m.sender_id, m.client_id ?? ''), m]));
   const targets = new Map(rowsOf<MessageRow>(targetRows).map((m) => [m.id, m]));
   const mentions = resolveFrom(requests, parsed, rowsOf<MentionCandidate>(candidateRows));
@@ -148,11 +149,11 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
     mentions[accepted[k]!.index]!.userIds.map((userId) => ({ message_id: row.id, conversation_id: row.conversation_id, seq: row.seq, user_id: userId })),
   );
   const writes = [
-    ...insertMessagesQueries(tx, rows),
-    ...insertMentionsQueries(tx, mentionRows),
+    ...insertMessagesQueries(tx, dialect, rows),
+    ...insertMentionsQueries(tx, dialect, mentionRows),
     // Writing in a conversation means having read it up to there (not announced: everyone can see
     // it from the message itself).
-    advanceReadPositionsQuery(tx, rows),
+    advanceReadPositionsQuery(tx, dialect, rows),
     ...rows.flatMap((row, k) => {
       const ids = accepted[k]!.files.map((f) => f.id);
       return ids.length ? [tx.updateTable('files').set({ message_id: row.id, conversation_id: row.conversation_id }).where('id', 'in', ids)] : [];

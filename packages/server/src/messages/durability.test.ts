@@ -18,9 +18,15 @@ describeEachDialect('durability across a crash', (dialect) => {
     await storage?.destroy();
   });
 
-  it('every acknowledged message survives SIGKILL during a burst, exactly once, with no gap in seq', async () => {
+  // On SQLite, with the writer on its own thread and on the event loop (see PARLEY_SQLITE_WRITER).
+  const placements = dialect === 'sqlite' ? ['thread', 'inline'] : ['(PostgreSQL)'];
+  it.each(placements)('every acknowledged message survives SIGKILL during a burst, exactly once, with no gap in seq (writer: %s)', async (placement) => {
+    server?.child.kill('SIGKILL');
+    await server?.exited;
+    await storage?.destroy();
     storage = await createStorage(dialect);
-    server = await spawnServer(storage.env);
+    const env = dialect === 'sqlite' ? { ...storage.env, PARLEY_SQLITE_WRITER: placement } : storage.env;
+    server = await spawnServer(env);
     const senders = await Promise.all([1, 2, 3].map(() => registered(server!.url)));
     const [owner, ...others] = senders as [ParleyClient, ...ParleyClient[]];
     const { conversation } = await owner.createGroup('crash', others.map((c) => c.user!.id));
@@ -52,7 +58,7 @@ describeEachDialect('durability across a crash', (dialect) => {
     // The kill really interrupted the burst: some sends never got their ack.
     expect(clientIds.size).toBeGreaterThan(acked.length);
 
-    server = await spawnServer(storage.env);
+    server = await spawnServer(env);
     const reader = new ParleyClient({ baseUrl: server.url });
     await reader.login(owner.user!.username, TEST_PASSWORD);
     const stored: Message[] = [];

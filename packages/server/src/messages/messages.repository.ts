@@ -1,13 +1,16 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { BatchEntry } from '../db/batch.js';
 import { lockingRows, type Dialect } from '../db/database.js';
-import type { DB, MessageRow, NewMessageRow } from '../db/schema.js';
+import type { DB, MessageRow } from '../db/schema.js';
+import { perRow, Statement } from '../db/statement.js';
+import { chunks } from '../lib/chunks.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
 const CHUNK = 200;
 
 export async function insertMentions(db: Db, rows: { message_id: string; conversation_id: string; seq: number; user_id: string }[]) {
-  for (const query of insertMentionsQueries(db, rows)) await query.execute();
+  for (const chunk of chunks(rows, CHUNK)) await db.insertInto('mentions').values(chunk).execute();
 }
 
 /** With `lockFor`, the row stays locked for the transaction (PostgreSQL), so changes to it take turns. */
@@ -20,28 +23,42 @@ export function messagesByIdsQuery(db: Db, ids: readonly string[]) {
   return db.selectFrom('messages').selectAll().where('id', 'in', [...ids]);
 }
 
+const byClientId = new Statement<{ senderId: string; clientId: string }>((db, p) =>
+  db.selectFrom('messages').selectAll().where('sender_id', '=', p.senderId).where('client_id', '=', p.clientId),
+);
+
 /** Messages already stored under these (sender, clientId) keys: the originals of retried sends. */
-export function byClientIdsQuery(db: Db, keys: readonly { senderId: string; clientId: string }[]) {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where((eb) => eb(eb.refTuple('sender_id', 'client_id'), 'in', keys.map((k) => eb.tuple(k.senderId, k.clientId))));
+export function byClientIdsQuery(db: Db, dialect: Dialect, keys: readonly { senderId: string; clientId: string }[]): BatchEntry {
+  return perRow(dialect, byClientId, keys, () =>
+    db
+      .selectFrom('messages')
+      .selectAll()
+      .where((eb) => eb(eb.refTuple('sender_id', 'client_id'), 'in', keys.map((k) => eb.tuple(k.senderId, k.clientId)))),
+  );
 }
 
-/** Insert statements for these rows, in chunks that stay under SQLite's parameter limit. */
-export function insertMessagesQueries(db: Db, rows: readonly NewMessageRow[]) {
-  return chunks(rows, CHUNK).map((chunk) => db.insertInto('messages').values(chunk));
+const MESSAGE_COLUMNS = [
+  'id', 'conversation_id', 'seq', 'sender_id', 'client_id', 'text', 'reply_to', 'reply_count', 'last_reply_at', 'mentions',
+  'mentions_channel', 'reactions', 'attachments', 'previews', 'created_at', 'edited_at', 'deleted_at',
+] as const satisfies readonly (keyof MessageRow)[];
+
+const insertMessage = new Statement<MessageRow>((db, p) => db.insertInto('messages').values(Object.fromEntries(MESSAGE_COLUMNS.map((c) => [c, p[c]])) as MessageRow));
+
+/** Inserts of these rows: on PostgreSQL in chunks that stay under the parameter limit. */
+export function insertMessagesQueries(db: Db, dialect: Dialect, rows: readonly MessageRow[]): BatchEntry[] {
+  return chunks(rows, CHUNK).map((chunk) => perRow(dialect, insertMessage, chunk, () => db.insertInto('messages').values(chunk)));
 }
 
-export function insertMentionsQueries(db: Db, rows: readonly { message_id: string; conversation_id: string; seq: number; user_id: string }[]) {
-  return chunks(rows, CHUNK).map((chunk) => db.insertInto('mentions').values(chunk));
+type MentionRow = { message_id: string; conversation_id: string; seq: number; user_id: string };
+
+const insertMention = new Statement<MentionRow>((db, p) =>
+  db.insertInto('mentions').values({ message_id: p.message_id, conversation_id: p.conversation_id, seq: p.seq, user_id: p.user_id }),
+);
+
+export function insertMentionsQueries(db: Db, dialect: Dialect, rows: readonly MentionRow[]): BatchEntry[] {
+  return chunks(rows, CHUNK).map((chunk) => perRow(dialect, insertMention, chunk, () => db.insertInto('mentions').values(chunk)));
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export interface PageOptions {
   before?: number | undefined;
