@@ -21,6 +21,7 @@ import { FilesService } from './files/files.service.js';
 import { Api } from './http/api.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { RateLimiter, createRateLimits } from './http/rate-limit.js';
+import { fillMessageJson } from './messages/message-json.js';
 import { registerMessageRoutes } from './messages/messages.routes.js';
 import { MessagesService } from './messages/messages.service.js';
 import { SendPipeline } from './messages/send-pipeline.js';
@@ -61,6 +62,8 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'parley' } });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, sqliteWriter: config.sqliteWriter, logger });
   const { db, reader } = database;
+  const filled = await fillMessageJson(db);
+  if (filled > 0) logger.info({ messages: filled }, 'stored presentations written for messages that had none');
   const metrics = new Metrics(config.metrics);
   const log = new EventLog(db, reader, database.dialect);
   const bus: EventBus = new InProcessBus();

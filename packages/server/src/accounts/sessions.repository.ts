@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB, SessionsTable } from '../db/schema.js';
+import { Statement } from '../db/statement.js';
 
 type Db = Kysely<DB>;
 
@@ -7,8 +8,11 @@ export async function insertSession(db: Db, session: SessionsTable): Promise<voi
   await db.insertInto('sessions').values(session).execute();
 }
 
-export function findSessionByTokenHash(db: Db, tokenHash: string) {
-  return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+// Every authenticated request looks its session up: compiled once.
+const sessionByTokenHash = new Statement((db, p: { tokenHash: string }) => db.selectFrom('sessions').selectAll().where('token_hash', '=', p.tokenHash));
+
+export async function findSessionByTokenHash(db: Db, tokenHash: string): Promise<SessionsTable | undefined> {
+  return (await sessionByTokenHash.run(db, { tokenHash }))[0];
 }
 
 export function listSessions(db: Db, userId: string) {

@@ -116,11 +116,11 @@ for (const variant of variants) {
     });
 
     it('compiles a statement once per dialect, with constants kept and parameters in place', () => {
-      const bound = userById.bind(database.db, database.dialect, [{ id: id(1) }, { id: id(2) }]);
+      const bound = userById.bind(database.db, [{ id: id(1) }, { id: id(2) }]);
       expect(bound.params).toEqual([[id(1)], [id(2)]]);
       expect(bound.sql).toMatch(database.dialect === 'sqlite' ? /"id" = \?/ : /"id" = \$1/);
       const head = new Statement<{ n: number }>((db, p) => db.updateTable('event_head').set((eb) => ({ pos: eb('pos', '+', p.n) })).where('id', '=', 1));
-      expect(head.bind(database.db, database.dialect, [{ n: 5 }]).params).toEqual([[5, 1]]);
+      expect(head.bind(database.db, [{ n: 5 }]).params).toEqual([[5, 1]]);
     });
   });
 }

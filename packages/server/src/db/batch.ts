@@ -25,7 +25,7 @@ export async function executeBatch(
     if (entry === null) return null;
     if (isRowsEntry(entry)) {
       if (entry.rows.length === 0) return null;
-      const { sql, params } = entry.statement.bind(tx, dialect, entry.rows);
+      const { sql, params } = entry.statement.bind(tx, entry.rows);
       return { sql, each: params };
     }
     const compiled = entry.compile();

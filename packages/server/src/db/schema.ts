@@ -79,6 +79,8 @@ export interface MessagesTable {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  /** The message as clients see it (JSON of the presented message), rewritten by every change; '' until filled. */
+  json: string;
 }
 
 export type FilePurpose = 'attachment' | 'avatar' | 'emoji' | 'gif' | 'preview';
@@ -180,5 +182,7 @@ export type ConversationRow = Selectable<ConversationsTable>;
 export type MemberRow = Selectable<MembersTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type NewMessageRow = Insertable<MessagesTable>;
+/** A message row without its stored presentation (`json`), which is derived from the rest. */
+export type MessageFields = Omit<MessageRow, 'json'>;
 export type EventRow = Selectable<EventsTable>;
 export type FileRow = Selectable<FilesTable>;

@@ -2,12 +2,13 @@ import type { Transaction } from 'kysely';
 import { advanceReadPositionsQuery, advanceSeqs, membershipQueries, toMembership } from '../conversations/conversations.repository.js';
 import { executeBatch, rowsOf } from '../db/batch.js';
 import type { Dialect } from '../db/database.js';
-import type { DB, FileRow, MessageRow } from '../db/schema.js';
+import type { DB, FileRow, MessageFields, MessageRow } from '../db/schema.js';
 import type { Defer, Emit } from '../events/writer.js';
 import { badRequest, conflict, forbidden, notFound, type ApiError } from '../lib/errors.js';
 import { presentAttachment } from '../files/file.presenter.js';
 import { filesByIdsQuery } from '../files/files.repository.js';
 import { newId } from '../lib/ids.js';
+import { withJson } from './message-json.js';
 import { presentMessage } from './message.presenter.js';
 import { mentionCandidatesQuery, resolveFrom, type MentionCandidate } from './mention-resolver.js';
 import { parseMentions } from './mentions.js';
@@ -120,7 +121,7 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
     list.forEach((a, k) => seqs.set(a, last - list.length + 1 + k));
   }
 
-  const rows: MessageRow[] = accepted.map((a) => {
+  const fields: MessageFields[] = accepted.map((a) => {
     const m = mentions[a.index]!;
     return {
       id: newId(now),
@@ -142,6 +143,8 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
       deleted_at: null,
     };
   });
+  const presented = fields.map(presentMessage);
+  const rows: MessageRow[] = fields.map((f, k) => ({ ...f, json: JSON.stringify(presented[k]) }));
   const repliesByRoot = new Map<string, number>();
   for (const a of accepted) if (a.root) repliesByRoot.set(a.root, (repliesByRoot.get(a.root) ?? 0) + 1);
   const rootIds = [...repliesByRoot.keys()].sort();
@@ -173,12 +176,12 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
           .returningAll(),
       ),
     ]);
-    roots = results.slice(writes.length).flatMap((r) => rowsOf<MessageRow>(r));
+    roots = results.slice(writes.length).flatMap((r) => rowsOf<MessageRow>(r).map(withJson));
+    defer(...roots.map((root) => tx.updateTable('messages').set({ json: root.json }).where('id', '=', root.id)));
   } else {
     defer(...writes);
   }
 
-  const presented = rows.map(presentMessage);
   const inOrder = presented
     .map((message, k) => ({ message, row: rows[k]! }))
     .sort((a, b) => (a.row.conversation_id === b.row.conversation_id ? a.row.seq - b.row.seq : a.row.conversation_id < b.row.conversation_id ? -1 : 1));

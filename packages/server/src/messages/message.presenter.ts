@@ -1,5 +1,5 @@
 import type { Attachment, LinkPreview, Message, ReactionSummary } from '@parley/protocol';
-import type { MessageRow } from '../db/schema.js';
+import type { MessageFields } from '../db/schema.js';
 import { iso, isoOrNull } from '../lib/time.js';
 
 /** Most messages have no mentions and no reactions: skip the parser for those. */
@@ -7,7 +7,7 @@ function parseList<T>(json: string): T[] {
   return json === '[]' ? [] : (JSON.parse(json) as T[]);
 }
 
-export function presentMessage(row: MessageRow): Message {
+export function presentMessage(row: MessageFields): Message {
   return {
     id: row.id,
     conversationId: row.conversation_id,

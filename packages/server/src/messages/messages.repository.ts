@@ -1,9 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { BatchEntry } from '../db/batch.js';
 import { lockingRows, type Dialect } from '../db/database.js';
-import type { DB, MessageRow } from '../db/schema.js';
+import type { DB, MessageFields, MessageRow } from '../db/schema.js';
 import { perRow, Statement } from '../db/statement.js';
 import { chunks } from '../lib/chunks.js';
+import { withJson } from './message-json.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -37,10 +38,12 @@ export function byClientIdsQuery(db: Db, dialect: Dialect, keys: readonly { send
   );
 }
 
-const MESSAGE_COLUMNS = [
-  'id', 'conversation_id', 'seq', 'sender_id', 'client_id', 'text', 'reply_to', 'reply_count', 'last_reply_at', 'mentions',
-  'mentions_channel', 'reactions', 'attachments', 'previews', 'created_at', 'edited_at', 'deleted_at',
-] as const satisfies readonly (keyof MessageRow)[];
+// Every column, checked by the compiler: a column added to the table must be added here.
+const MESSAGE_COLUMNS = Object.keys({
+  id: true, conversation_id: true, seq: true, sender_id: true, client_id: true, text: true, reply_to: true, reply_count: true,
+  last_reply_at: true, mentions: true, mentions_channel: true, reactions: true, attachments: true, previews: true,
+  created_at: true, edited_at: true, deleted_at: true, json: true,
+} satisfies Record<keyof MessageRow, true>) as (keyof MessageRow)[];
 
 const insertMessage = new Statement<MessageRow>((db, p) => db.insertInto('messages').values(Object.fromEntries(MESSAGE_COLUMNS.map((c) => [c, p[c]])) as MessageRow));
 
@@ -68,25 +71,60 @@ export interface PageOptions {
   topLevel?: boolean | undefined;
 }
 
-/** One page of history in ascending seq, and whether more lie beyond it. */
-export async function pageMessages(db: Db, conversationId: string, o: PageOptions): Promise<{ rows: MessageRow[]; hasMore: boolean }> {
-  let q = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
-  if (o.thread) q = q.where('reply_to', '=', o.thread);
-  else if (o.topLevel) q = q.where('reply_to', 'is', null);
-  const forward = o.after !== undefined;
-  if (o.before !== undefined) q = q.where('seq', '<', o.before);
-  if (o.after !== undefined) q = q.where('seq', '>', o.after);
-  const rows = await q
-    .orderBy('seq', forward ? 'asc' : 'desc')
-    .limit(o.limit + 1)
-    .execute();
-  const hasMore = rows.length > o.limit;
-  const page = rows.slice(0, o.limit);
-  return { rows: forward ? page : page.reverse(), hasMore };
+/**
+ * The same page as stored presentations (JSON text of each message), which is all a history
+ * response needs: one column per row, nothing to rebuild. A row stored without one (written by an
+ * older server) is presented from its columns.
+ */
+export async function pageMessageJson(db: Db, conversationId: string, o: PageOptions): Promise<{ json: string[]; hasMore: boolean }> {
+  const rows = await pageStatement(o).run(db, { conversationId, thread: o.thread ?? null, before: o.before ?? null, after: o.after ?? null, limit: o.limit + 1 });
+  const { rows: page, hasMore } = pageOf(rows, o);
+  const missing = page.filter((r) => !r.json).map((r) => r.id);
+  const filled = missing.length ? new Map((await messagesByIdsQuery(db, missing).execute()).map((r) => [r.id, withJson(r).json])) : null;
+  return { json: page.map((r) => r.json || filled!.get(r.id)!), hasMore };
 }
 
-export function updateMessage(db: Db, id: string, changes: Partial<Omit<MessageRow, 'id'>>): Promise<MessageRow> {
-  return db.updateTable('messages').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+type PageParams = { conversationId: string; thread: string | null; before: number | null; after: number | null; limit: number };
+type PageShape = Pick<PageOptions, 'thread' | 'topLevel' | 'before' | 'after'>;
+
+/** One compiled statement per shape of page (which filters apply), built on first use. */
+const pageStatements = new Map<string, Statement<PageParams, ReturnType<typeof pageJsonQuery>>>();
+
+function pageStatement(o: PageShape) {
+  const key = `${o.thread ? 'thread' : o.topLevel ? 'top' : 'all'}:${o.before !== undefined}:${o.after !== undefined}`;
+  let statement = pageStatements.get(key);
+  if (!statement) {
+    const shape = { thread: o.thread, topLevel: o.topLevel, before: o.before, after: o.after };
+    statement = new Statement((db, p: PageParams) => pageJsonQuery(db, p, shape));
+    pageStatements.set(key, statement);
+  }
+  return statement;
+}
+
+function pageJsonQuery(db: Db, p: PageParams, shape: PageShape) {
+  return pageQuery(db, p.conversationId, { ...shape, thread: shape.thread ? p.thread! : undefined, before: shape.before !== undefined ? p.before! : undefined, after: shape.after !== undefined ? p.after! : undefined }, p.limit).select(['id', 'json']);
+}
+
+function pageQuery(db: Db, conversationId: string, o: PageShape, limit: number) {
+  let q = db.selectFrom('messages').where('conversation_id', '=', conversationId);
+  if (o.thread) q = q.where('reply_to', '=', o.thread);
+  else if (o.topLevel) q = q.where('reply_to', 'is', null);
+  if (o.before !== undefined) q = q.where('seq', '<', o.before);
+  if (o.after !== undefined) q = q.where('seq', '>', o.after);
+  return q.orderBy('seq', o.after !== undefined ? 'asc' : 'desc').limit(limit);
+}
+
+/** Rows come newest first unless paging forward; a page is always in ascending seq. */
+function pageOf<R>(rows: R[], o: PageOptions): { rows: R[]; hasMore: boolean } {
+  const page = rows.slice(0, o.limit);
+  return { rows: o.after !== undefined ? page : page.reverse(), hasMore: rows.length > o.limit };
+}
+
+/** Applies the changes and rewrites the stored presentation to match, in the same transaction. */
+export async function updateMessage(db: Db, id: string, changes: Partial<Omit<MessageFields, 'id'>>): Promise<MessageRow> {
+  const row = withJson(await db.updateTable('messages').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow());
+  await db.updateTable('messages').set({ json: row.json }).where('id', '=', id).execute();
+  return row;
 }
 
 export async function deleteMentionsOf(db: Db, messageId: string): Promise<void> {

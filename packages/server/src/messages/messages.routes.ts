@@ -1,10 +1,13 @@
-import { routes } from '@parley/protocol';
-import type { Api } from '../http/api.js';
+import { routes, type MessagePage } from '@parley/protocol';
+import { JsonText, type Api } from '../http/api.js';
 import type { RateLimits } from '../http/rate-limit.js';
 import type { MessagesService } from './messages.service.js';
 
 export function registerMessageRoutes(api: Api, messages: MessagesService, limits: RateLimits): void {
-  api.handle(routes.listMessages, async ({ auth, params, query }) => messages.history(params.conversationId, auth.userId, query));
+  api.handle(routes.listMessages, async ({ auth, params, query }) => {
+    const { json, hasMore } = await messages.history(params.conversationId, auth.userId, query);
+    return new JsonText<MessagePage>(`{"messages":[${json.join(',')}],"hasMore":${hasMore}}`);
+  });
   api.handle(routes.sendMessage, async ({ auth, params, body, ip, useAlternateStatus }) => {
     limits.sendUser.enforce(auth.userId, 'messages');
     limits.sendIp.enforce(ip, 'messages');

@@ -1,4 +1,4 @@
-import type { Message, MessagePage, ReactResult, ReactionSummary } from '@parley/protocol';
+import type { Message, ReactResult, ReactionSummary } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import { requireMember } from '../conversations/access.js';
 import type { Dialect } from '../db/database.js';
@@ -34,10 +34,9 @@ export class MessagesService {
     conversationId: string,
     userId: string,
     query: { before?: number | undefined; after?: number | undefined; limit: number; thread?: string | undefined; topLevel?: boolean | undefined },
-  ): Promise<MessagePage> {
+  ): Promise<{ json: string[]; hasMore: boolean }> {
     await requireMember(this.reader, conversationId, userId);
-    const { rows, hasMore } = await repo.pageMessages(this.reader, conversationId, query);
-    return { messages: rows.map(presentMessage), hasMore };
+    return repo.pageMessageJson(this.reader, conversationId, query);
   }
 
   async get(conversationId: string, messageId: string, userId: string): Promise<Message> {

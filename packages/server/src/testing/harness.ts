@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { startServer, type ParleyServer } from '../app.js';
 import { loadConfig } from '../config/config.js';
 import type { Dialect } from '../db/database.js';
+import { staleMessageJson } from '../messages/message-json.js';
 import { newClient, TEST_PASSWORD, testClient } from './clients.js';
 import { createTestDatabase, postgresAvailable } from './postgres.js';
 
@@ -71,8 +72,11 @@ export async function startTestServer(dialect: Dialect, env: Record<string, stri
     server,
     storageEnv: store.env,
     close: async () => {
+      // Every write path keeps a message's stored presentation in step with its columns.
+      const stale = await staleMessageJson(server.database.reader);
       await server.close();
       if (!storage) await store.destroy();
+      if (stale.length) throw new Error(`messages whose stored json differs from their columns: ${stale.join(', ')}`);
     },
   };
 }
