@@ -76,7 +76,7 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
   const onBackgroundError = (err: unknown) => logger.error({ err }, 'background task failed');
   const accounts = new AccountsService(db, reader, new PasswordHasher(config.argon2), bus, config.sessionTtlDays * 24 * HOUR);
   const conversations = new ConversationsService(reader, database.dialect, writer, config);
-  const pipeline = new SendPipeline(writer, config.groupCommitMax, database.dialect, {
+  const pipeline = SendPipeline.durable(writer, database.dialect, config.groupCommitMax, config.groupCommitWindowMs, {
     batchCommitted: (size, created) => {
       metrics.batchSize.observe(size);
       metrics.messages.inc(created);

@@ -46,6 +46,7 @@ export const configSchema = z.object({
   PARLEY_EVENT_RETENTION_HOURS: int(72, 1),
   PARLEY_SESSION_TTL_DAYS: int(90, 1),
   PARLEY_GROUP_COMMIT_MAX: int(512, 1, 10_000),
+  PARLEY_GROUP_COMMIT_WINDOW_MS: int(3, 0, 100),
   PARLEY_SHUTDOWN_GRACE_MS: int(10_000, 0, 600_000),
   PARLEY_ARGON2_MEMORY_KIB: int(19_456, 1_024),
   PARLEY_ARGON2_ITERATIONS: int(2, 1),
@@ -91,6 +92,7 @@ export type Config = Readonly<{
   eventRetentionHours: number;
   sessionTtlDays: number;
   groupCommitMax: number;
+  groupCommitWindowMs: number;
   shutdownGraceMs: number;
   argon2: Readonly<{ memoryKib: number; iterations: number }>;
   metrics: boolean;
@@ -151,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventRetentionHours: c.PARLEY_EVENT_RETENTION_HOURS,
     sessionTtlDays: c.PARLEY_SESSION_TTL_DAYS,
     groupCommitMax: c.PARLEY_GROUP_COMMIT_MAX,
+    groupCommitWindowMs: c.PARLEY_GROUP_COMMIT_WINDOW_MS,
     shutdownGraceMs: c.PARLEY_SHUTDOWN_GRACE_MS,
     argon2: Object.freeze({ memoryKib: c.PARLEY_ARGON2_MEMORY_KIB, iterations: c.PARLEY_ARGON2_ITERATIONS }),
     metrics: c.PARLEY_METRICS,

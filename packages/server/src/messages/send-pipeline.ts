@@ -45,14 +45,22 @@ export class SendPipeline {
   private queue: Pending[] = [];
   private running = false;
   private idleWaiters: (() => void)[] = [];
+  private lastStart = 0;
+  private lastSize = 0;
 
   constructor(
-    private readonly writer: Writer,
+    /** Stores one batch (distinct sends) in one transaction: one outcome per request, in order. */
+    private readonly commitBatch: (requests: readonly SendRequest[]) => Promise<Outcome[]>,
     private readonly maxBatch: number,
-    /** PostgreSQL batches take row locks, as several servers may commit at once. */
-    private readonly dialect: Dialect,
+    /** Under load, a commit starts at least this long after the previous one began (0: never waits). */
+    private readonly windowMs: number,
     private readonly observer?: SendPipelineObserver,
   ) {}
+
+  /** The pipeline of this server: batches committed through the writer (see `commitSends`). */
+  static durable(writer: Writer, dialect: Dialect, maxBatch: number, windowMs: number, observer?: SendPipelineObserver): SendPipeline {
+    return new SendPipeline((requests) => writer.write((tx, emit, defer) => commitSends(tx, emit, defer, requests, dialect)), maxBatch, windowMs, observer);
+  }
 
   send(request: SendRequest): Promise<SendResult> {
     return new Promise((resolve, reject) => {
@@ -73,7 +81,14 @@ export class SendPipeline {
 
   private async run(): Promise<void> {
     while (this.queue.length > 0) {
+      // Each commit has a fixed cost (an fsync, the log's shared pages), so under load (the last
+      // batch had company) the next one gathers what arrives within the window. A lone send, as
+      // at low load, never waits.
+      const wait = this.lastSize > 1 ? this.lastStart + this.windowMs - performance.now() : 0;
+      if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+      this.lastStart = performance.now();
       const batch = this.queue.splice(0, this.maxBatch);
+      this.lastSize = batch.length;
       await this.commit(batch);
       if (this.queue.length > 0) await new Promise((r) => setImmediate(r));
     }
@@ -96,7 +111,7 @@ export class SendPipeline {
     let failure: unknown;
     for (let attempt = 0; attempt < 3 && !outcomes; attempt++) {
       try {
-        outcomes = await this.writer.write((tx, emit, defer) => commitSends(tx, emit, defer, requests, this.dialect));
+        outcomes = await this.commitBatch(requests);
       } catch (err) {
         failure = err;
         // Another node stored one of these clientIds meanwhile: the retry finds it as a replay.
