@@ -10,8 +10,20 @@ export class HttpClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
-  /** Resolves to { status, body } (body parsed as JSON when it is JSON); never rejects on a status. */
-  request(method, path, { body, token } = {}) {
+  /**
+   * Resolves to { status, body } (body parsed as JSON when it is JSON); never rejects on a status.
+   * A GET on a kept-alive socket that the server closed meanwhile (its idle timeout) is retried once.
+   */
+  async request(method, path, options = {}) {
+    try {
+      return await this.once(method, path, options);
+    } catch (err) {
+      if (method !== 'GET' || !(err.reusedSocket && (err.code === 'ECONNRESET' || err.message === 'socket hang up'))) throw err;
+      return this.once(method, path, options);
+    }
+  }
+
+  once(method, path, { body, token } = {}) {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers = { accept: 'application/json' };
     if (payload !== undefined) {
@@ -37,7 +49,7 @@ export class HttpClient {
         });
         res.on('error', reject);
       });
-      req.on('error', reject);
+      req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
       if (payload !== undefined) req.write(payload);
       req.end();
     });
