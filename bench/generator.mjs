@@ -8,6 +8,8 @@ const scenarios = {
   dm: () => import('./scenarios/dm.mjs'),
   idle: () => import('./scenarios/idle.mjs'),
   history: () => import('./scenarios/history.mjs'),
+  upload: () => import('./scenarios/upload.mjs'),
+  thumbnail: () => import('./scenarios/thumbnail.mjs'),
 };
 
 const config = JSON.parse(process.argv[2]);

@@ -17,7 +17,7 @@ import { renderReport } from './lib/report.mjs';
 import { REFERENCE_MAIN, SERVER_MAIN, freePort, startServer } from './lib/server.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
-const ALL = ['fanout', 'max', 'dm', 'idle', 'history'];
+const ALL = ['fanout', 'max', 'dm', 'idle', 'history', 'upload', 'thumbnail'];
 /** What the reference server implements: messaging only (it stores nothing, so no history). */
 const REFERENCE_SCENARIOS = ['fanout', 'max', 'dm'];
 const SERVER_CPU = 0;

@@ -5,8 +5,8 @@
 // receiver can compute send→receive latency from the frame alone. Per message we keep a bitmask of
 // the members that received it: a missing bit after the settle timeout is a lost delivery, a bit
 // set twice is a duplicate.
-import { CpuWindow } from './proc.mjs';
-import { Samples, round } from './stats.mjs';
+import { CpuWindow, usageRow } from './proc.mjs';
+import { Samples, round, roundSummary } from './stats.mjs';
 
 export const TEXT_BYTES = 100;
 const PADDING = Array.from({ length: TEXT_BYTES + 1 }, (_, n) => 'x'.repeat(n));
@@ -248,20 +248,11 @@ export class MessageLoad {
       lostDeliveries: lost.deliveries,
       // Deliveries that arrived during the window (of any message), per second of window.
       deliveriesPerSecond: Math.round(phase.deliveriesInWindow / windowSeconds),
-      latencyMs: roundAll(latency),
-      ackLatencyMs: roundAll(ack),
+      latencyMs: roundSummary(latency),
+      ackLatencyMs: roundSummary(ack),
       scheduleLagMs: { p99: round(lag.p99), max: round(lag.max) },
       worstLatencyMsPerSliceOfSendTime: { sliceMs: TIMELINE_SLICE_MS, worst: Array.from(phase.worstBySlice, (v) => round(v)) },
-      serverCpuPct: round(phase.cpu.serverCpuPct, 0),
-      serverSystemCpuPct: round(phase.cpu.serverSystemCpuPct, 0),
-      generatorCpuPct: round(phase.cpu.generatorCpuPct, 0),
-      generatorEventLoopPct: round(phase.cpu.generatorEventLoopPct, 0),
-      otherCpuPct: round(phase.cpu.otherCpuPct, 0),
-      stealPct: round(phase.cpu.stealPct, 0),
-      serverWritesMiB: round(phase.cpu.serverWritesMiB, 1),
-      diskBusyPct: round(phase.cpu.diskBusyPct, 0),
-      otherDiskWritesMiB: round(phase.cpu.otherDiskWritesMiB, 1),
-      serverRssMiB: phase.cpu.serverRssBytes === null ? null : round(phase.cpu.serverRssBytes / 2 ** 20, 0),
+      ...usageRow(phase.cpu),
     };
   }
 }
@@ -272,6 +263,3 @@ function popcount(x) {
   return n;
 }
 
-function roundAll(summary) {
-  return { count: summary.count, p50: round(summary.p50), p95: round(summary.p95), p99: round(summary.p99), max: round(summary.max), mean: round(summary.mean) };
-}

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import { round } from './stats.mjs';
 
 let clockTicks = null;
 
@@ -184,5 +185,21 @@ export function machineInfo() {
     kernel: `${os.type()} ${os.release()}`,
     virtualMachine: virtualised,
     fdLimit,
+  };
+}
+
+/** What every result row reports of a CpuWindow's stop(), rounded: the server, the generator, the rest of the machine. */
+export function usageRow(usage) {
+  return {
+    serverCpuPct: round(usage.serverCpuPct, 0),
+    serverSystemCpuPct: round(usage.serverSystemCpuPct, 0),
+    generatorCpuPct: round(usage.generatorCpuPct, 0),
+    generatorEventLoopPct: round(usage.generatorEventLoopPct, 0),
+    otherCpuPct: round(usage.otherCpuPct, 0),
+    stealPct: round(usage.stealPct, 0),
+    serverWritesMiB: round(usage.serverWritesMiB, 1),
+    diskBusyPct: round(usage.diskBusyPct, 0),
+    otherDiskWritesMiB: round(usage.otherDiskWritesMiB, 1),
+    serverRssMiB: usage.serverRssBytes === null ? null : round(usage.serverRssBytes / 2 ** 20, 0),
   };
 }

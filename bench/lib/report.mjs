@@ -10,6 +10,8 @@ function keyFigure(scenario, row) {
     return `${fmt(row.bytesPerConnection)} B/conn RSS (heap ${fmt(row.heapBytesPerConnection)} B/conn)`;
   }
   if (row.requestsPerSecond !== undefined) return `${fmt(row.requestsPerSecond)} req/s`;
+  if (row.megabytesPerSecond !== undefined) return `${fmt(row.megabytesPerSecond)} MB/s (RSS +${fmt(row.rssGrowthMiB)} MiB)`;
+  if (row.deliveriesPerSecond === undefined && row.latencyMs) return `${fmt(row.latencyMs.p50)} ms per upload (p50)`;
   return `${fmt(row.deliveriesPerSecond)} deliveries/s`;
 }
 

@@ -47,3 +47,8 @@ export function round(value, digits = null) {
   const f = 10 ** d;
   return Math.round(value * f) / f;
 }
+
+/** A summary() with its figures rounded for the results. */
+export function roundSummary(summary) {
+  return { count: summary.count, p50: round(summary.p50), p95: round(summary.p95), p99: round(summary.p99), max: round(summary.max), mean: round(summary.mean) };
+}

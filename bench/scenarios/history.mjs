@@ -5,8 +5,8 @@ import { closeAll, connectAll, createGroups, registerUsers } from '../lib/client
 import { HttpClient } from '../lib/http.mjs';
 import { TEXT_BYTES } from '../lib/load.mjs';
 import { randomInt } from '../lib/population.mjs';
-import { CpuWindow } from '../lib/proc.mjs';
-import { Samples, round } from '../lib/stats.mjs';
+import { CpuWindow, usageRow } from '../lib/proc.mjs';
+import { Samples, round, roundSummary } from '../lib/stats.mjs';
 
 export const name = 'history';
 export const description = 'one conversation of 100,000 messages; sequential random pages of 50 (before=<seq>)';
@@ -132,16 +132,8 @@ export async function run(ctx) {
   const row = {
     label: `${plan.queries} pages of ${PAGE}`,
     requestsPerSecond: Math.round(plan.queries / usage.wallSeconds),
-    latencyMs: { count: s.count, p50: round(s.p50), p95: round(s.p95), p99: round(s.p99), max: round(s.max), mean: round(s.mean) },
-    serverCpuPct: round(usage.serverCpuPct, 0),
-    serverSystemCpuPct: round(usage.serverSystemCpuPct, 0),
-    generatorCpuPct: round(usage.generatorCpuPct, 0),
-    generatorEventLoopPct: round(usage.generatorEventLoopPct, 0),
-    otherCpuPct: round(usage.otherCpuPct, 0),
-    stealPct: round(usage.stealPct, 0),
-    diskBusyPct: round(usage.diskBusyPct, 0),
-    otherDiskWritesMiB: round(usage.otherDiskWritesMiB, 1),
-    serverRssMiB: round(usage.serverRssBytes / 2 ** 20, 0),
+    latencyMs: roundSummary(s),
+    ...usageRow(usage),
   };
   return {
     rows: [row],
