@@ -1,12 +1,12 @@
+import { customEmojiNamePattern } from '@parley/protocol';
 import { emojiIndex } from './dataset.js';
 import { emojiKey } from './unicode.js';
 
-const CUSTOM_EMOJI_NAME = /^[a-z0-9_+-]{2,32}$/;
 const CUSTOM_REACTION = /^:([^:]*):$/;
 
 /**
- * The rule for custom emoji names, shared with the server: 2 to 32 of lower-case letters, digits,
- * `_`, `+` and `-`.
+ * The rule for custom emoji names, the protocol's (`customEmojiNamePattern`), so server and clients
+ * agree: 2 to 32 of lower-case letters, digits, `_`, `+` and `-`.
  *
  * @example
  * isCustomEmojiName('parley'); // true
@@ -14,7 +14,7 @@ const CUSTOM_REACTION = /^:([^:]*):$/;
  * isCustomEmojiName('x'); // false
  */
 export function isCustomEmojiName(name: string): boolean {
-  return CUSTOM_EMOJI_NAME.test(name);
+  return customEmojiNamePattern.test(name);
 }
 
 /**

@@ -23,6 +23,7 @@ export const errorStatus = {
   unprocessable_media: 422,
   rate_limited: 429,
   internal: 500,
+  upstream_failed: 502,
   unavailable: 503,
 } as const;
 
@@ -49,6 +50,7 @@ export const errorDescriptions: Record<ErrorCode, string> = {
   unprocessable_media: 'The file claims a type it does not decode as, or exceeds a pixel or duration limit.',
   rate_limited: 'Too many requests; retry after the delay given.',
   internal: 'The server failed; retrying later may help.',
+  upstream_failed: 'A service the server relies on (e.g. the GIF provider) failed or did not answer in time; retry later.',
   unavailable: 'The server is shutting down or not ready; retry shortly.',
 };
 
@@ -74,5 +76,5 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** Errors a client may retry unchanged (after a delay). */
 export function isRetryableCode(code: ErrorCode): boolean {
-  return code === 'rate_limited' || code === 'internal' || code === 'unavailable';
+  return code === 'rate_limited' || code === 'internal' || code === 'upstream_failed' || code === 'unavailable';
 }

@@ -28,8 +28,17 @@ export const limits = {
   waveformMaxPoints: 128,
   voiceNoteMaxMs: 60 * 60_000,
   linkPreviewsPerMessageMax: 3,
+  customEmojiNameMinLength: 2,
   customEmojiNameMaxLength: 32,
+  /** Largest custom emoji upload; the image is stored scaled to fit `customEmojiPx`. */
+  customEmojiMaxBytes: 1024 * 1024,
+  customEmojiPx: 128,
   gifTagsMax: 20,
+  gifTagMaxLength: 32,
+  gifTitleMaxLength: 100,
+  gifSearchQueryMaxLength: 100,
+  gifSearchLimitMax: 50,
+  gifSearchLimitDefault: 24,
   /** A typing indicator shows for this long unless refreshed or cleared. */
   typingTtlMs: 6_000,
 } as const;

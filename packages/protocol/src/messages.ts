@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, PageLimit, Seq, Timestamp, hasControlCharacters, utf8Length } from './common.js';
+import { customEmojiReactionPattern } from './emoji.js';
 import { Attachment, LinkPreview } from './files.js';
 import { limits } from './limits.js';
 
@@ -30,13 +31,25 @@ export const ClientId = z
   .max(limits.clientIdMaxLength)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : -');
 
+const singleEmoji = /^\p{RGI_Emoji}$/v;
+
 /** One Unicode emoji (any RGI sequence, skin tones included). */
 export const Emoji = z
   .string()
   .max(limits.emojiMaxLength)
-  .regex(/^\p{RGI_Emoji}$/v, 'must be a single emoji');
+  .regex(singleEmoji, 'must be a single emoji');
+
+/** Also without its variation selector, as some keyboards send ❤ for ❤️ (the server stores the latter). */
+const oneEmoji = (e: string) => singleEmoji.test(e) || singleEmoji.test(e + '\uFE0F') || singleEmoji.test(e.replace(/\uFE0F/g, ''));
+
+/** What a reaction is made of: one Unicode emoji, or a custom emoji of the installation as `:name:`. */
+export const ReactionEmoji = z
+  .string()
+  .max(limits.emojiMaxLength)
+  .refine((e) => oneEmoji(e) || customEmojiReactionPattern.test(e), 'must be a single emoji or a :custom_emoji:');
 
 export const ReactionSummary = z.object({
+  /** A Unicode emoji, or `:name:` of a custom emoji (shown as that text once the emoji is deleted). */
   emoji: z.string(),
   count: z.number().int().positive(),
   /** Who reacted, oldest first (at most 100 listed). */
@@ -110,7 +123,7 @@ export const MessagePage = z.object({
 });
 export type MessagePage = z.infer<typeof MessagePage>;
 
-export const ReactBody = z.object({ emoji: Emoji });
+export const ReactBody = z.object({ emoji: ReactionEmoji });
 export type ReactBody = z.infer<typeof ReactBody>;
 
 export const ReactResult = z.object({ added: z.boolean(), message: Message });

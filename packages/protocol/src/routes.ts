@@ -27,7 +27,19 @@ import {
   ReactResult,
   SendMessageBody,
 } from './messages.js';
+import { AddCustomEmojiQuery, CustomEmoji, CustomEmojiList, CustomEmojiParams } from './emoji.js';
 import { AvatarQuery, FileParams, StorageUsage, DownloadQuery, Upload, UploadQuery } from './files.js';
+import {
+  AddLibraryGifQuery,
+  GifMediaQuery,
+  GifParams,
+  GifSearchQuery,
+  GifSearchResult,
+  LibraryGif,
+  LibraryGifList,
+  LibraryGifParams,
+  LibraryGifQuery,
+} from './gifs.js';
 import {
   AuthResult,
   LoginBody,
@@ -231,7 +243,7 @@ export const routes = {
   }),
   removePreviews: route({
     method: 'DELETE', path: '/conversations/:conversationId/messages/:messageId/previews', tag: 'messages', auth: true,
-    summary: 'Remove the link previews of my message', params: MessageParams, response: Message, status: 200,
+    summary: 'Remove the link previews of my message, for good (a later edit does not bring them back)', params: MessageParams, response: Message, status: 200,
   }),
   uploadFile: route({
     method: 'POST', path: '/files', tag: 'files', auth: true, upload: true,
@@ -273,6 +285,51 @@ export const routes = {
   getAvatar: route({
     method: 'GET', path: '/avatars/:fileId', tag: 'users', auth: true, download: true,
     summary: 'An avatar (WebP) at 64, 192 or 512 px', params: FileParams, query: AvatarQuery, response: FileResponse, status: 200,
+  }),
+  listCustomEmoji: route({
+    method: 'GET', path: '/emoji', tag: 'emoji', auth: true,
+    summary: 'The custom emoji of this installation, by name; with If-None-Match: <the last ETag>, 304 while the set is unchanged',
+    response: CustomEmojiList, status: 200,
+  }),
+  addCustomEmoji: route({
+    method: 'POST', path: '/emoji', tag: 'emoji', auth: true, upload: true,
+    summary: 'Add a custom emoji (installation admins): a PNG, GIF, WebP or JPEG of at most 1 MiB, stored to fit 128 px',
+    query: AddCustomEmojiQuery, response: CustomEmoji, status: 201,
+  }),
+  deleteCustomEmoji: route({
+    method: 'DELETE', path: '/emoji/:emojiName', tag: 'emoji', auth: true,
+    summary: 'Delete a custom emoji (installation admins); reactions with it stay, shown as their :name: text',
+    params: CustomEmojiParams, response: Ok, status: 200,
+  }),
+  searchGifs: route({
+    method: 'GET', path: '/gifs/search', tag: 'gifs', auth: true,
+    summary: "Search GIFs on the configured provider (Giphy or Tenor), or else in the installation's own library",
+    query: GifSearchQuery, response: GifSearchResult, status: 200,
+  }),
+  getGifMedia: route({
+    method: 'GET', path: '/gifs/:gifId/media', tag: 'gifs', auth: true, download: true,
+    summary: 'A GIF of a search, animated or as a still, fetched by this server (the provider never sees the reader)',
+    params: GifParams, query: GifMediaQuery, response: FileResponse, status: 200,
+  }),
+  attachGif: route({
+    method: 'POST', path: '/gifs/:gifId/attach', tag: 'gifs', auth: true,
+    summary: 'Store a GIF of a search as my upload (kind gif), to send with attachmentIds like any attachment',
+    params: GifParams, response: Upload, status: 201,
+  }),
+  listLibraryGifs: route({
+    method: 'GET', path: '/gifs/library', tag: 'gifs', auth: true,
+    summary: "The installation's GIF library, newest first",
+    query: LibraryGifQuery, response: LibraryGifList, status: 200,
+  }),
+  addLibraryGif: route({
+    method: 'POST', path: '/gifs/library', tag: 'gifs', auth: true, upload: true,
+    summary: 'Add a GIF to the library (installation admins; the body is the GIF), with a title and tags to find it by',
+    query: AddLibraryGifQuery, response: LibraryGif, status: 201,
+  }),
+  deleteLibraryGif: route({
+    method: 'DELETE', path: '/gifs/library/:gifId', tag: 'gifs', auth: true,
+    summary: 'Remove a GIF from the library (installation admins); messages that carry it keep their copy',
+    params: LibraryGifParams, response: Ok, status: 200,
   }),
 } as const;
 

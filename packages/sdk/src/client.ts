@@ -27,7 +27,9 @@ import {
   type UpdateProfileBody,
   type User,
 } from '@parley/protocol';
+import { CustomEmojiApi } from './custom-emoji.js';
 import { TypedEmitter } from './emitter.js';
+import { GifsApi } from './gifs.js';
 import { HttpClient, type FetchLike, type TransferOptions, type UploadData } from './http.js';
 import { RealtimeSocket, type ConnectionState, type SocketFactory } from './socket.js';
 import { defaultSocketFactory, isNode } from './transport.js';
@@ -97,6 +99,10 @@ export function newClientId(): string {
 export class ParleyClient extends TypedEmitter<ClientEvents> {
   token: string | null;
   user: User | null = null;
+  /** The installation's custom emoji: `list()` (cached, revalidated), and `add`/`remove` for admins. */
+  readonly emoji: CustomEmojiApi;
+  /** GIF search, sending a GIF, and the installation's GIF library. */
+  readonly gifs: GifsApi;
   private readonly http: HttpClient;
   private readonly socket: RealtimeSocket;
   private readonly typingTracker: TypingTracker;
@@ -108,6 +114,8 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     const baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.token = options.token ?? null;
     this.http = new HttpClient(baseUrl, () => this.token, options.fetch ?? ((url, init) => fetch(url, init)));
+    this.emoji = new CustomEmojiApi(this.http);
+    this.gifs = new GifsApi(this.http);
     this.socket = new RealtimeSocket({
       url: baseUrl.replace(/^http/, 'ws') + '/api/v1/ws',
       open: options.openSocket ?? defaultSocketFactory,
@@ -279,12 +287,23 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return this.http.call(routes.deleteMessage, { params: { conversationId, messageId } });
   }
 
-  /** Adds my reaction with this emoji, or removes it if I had it. */
+  /**
+   * Adds my reaction with this emoji, or removes it if I had it: one Unicode emoji (skin tones
+   * included), or a custom emoji as `:name:`, which must exist to be added (404 otherwise).
+   */
   toggleReaction(conversationId: string, messageId: string, emoji: string): Promise<ReactResult> {
     return this.http.call(routes.toggleReaction, { params: { conversationId, messageId }, body: { emoji } });
   }
 
-  /** Removes the link previews the server added to my message. */
+  /**
+   * Removes the link previews the server added to my message, for good: they are not added back,
+   * even by a later edit. Previews arrive a moment after a send, as a `message.updated` event; a
+   * preview's `imageUrl` is a file on this server (`downloadFile`), never the linked site.
+   *
+   * @example
+   * client.on('message.updated', ({ message }) => render(message)); // previews appear here
+   * await client.removePreviews(conversationId, message.id);
+   */
   removePreviews(conversationId: string, messageId: string): Promise<Message> {
     return this.http.call(routes.removePreviews, { params: { conversationId, messageId } });
   }

@@ -70,6 +70,18 @@ export class HttpClient {
   }
 
   /**
+   * A GET that revalidates what the caller kept: sent with `If-None-Match: <etag>`, it resolves to
+   * null when the server answers 304 (unchanged), else to the body and its new ETag.
+   */
+  async callIfChanged<R extends RouteDef>(route: R, input: RouteInput<R>, etag: string | null): Promise<{ body: RouteResponse<R>; etag: string | null } | null> {
+    const headers = this.headers();
+    if (etag) headers['if-none-match'] = etag;
+    const response = await this.send(this.url(route, input), { method: route.method, headers, credentials: 'include' });
+    if (response.status === 304) return null;
+    return { body: await this.json<R>(response), etag: response.headers.get('etag') };
+  }
+
+  /**
    * Streams bytes to an upload route, reporting progress. In browsers it uses XMLHttpRequest (the
    * only API with upload progress); elsewhere a streamed fetch body.
    */

@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { registerAccountRoutes } from './accounts/accounts.routes.js';
 import { AccountsService } from './accounts/accounts.service.js';
+import { Admins } from './accounts/admins.js';
 import { Authenticator } from './accounts/authenticator.js';
 import { PasswordHasher } from './accounts/passwords.js';
 import { deleteExpiredSessions } from './accounts/sessions.repository.js';
@@ -11,13 +12,18 @@ import type { Config } from './config/config.js';
 import { registerConversationRoutes } from './conversations/conversations.routes.js';
 import { ConversationsService } from './conversations/conversations.service.js';
 import { openDatabase, type Database } from './db/database.js';
+import { registerEmojiRoutes } from './emoji/emoji.routes.js';
+import { EmojiService } from './emoji/emoji.service.js';
 import { InProcessBus, type EventBus } from './events/bus.js';
 import { EventLog } from './events/event-log.js';
 import { Writer } from './events/writer.js';
+import { GuardedFetcher, describeRule, parseFetchAllow } from './fetch/index.js';
 import { LocalDiskBlobStore } from './files/blob-store.js';
 import { registerAvatarRoutes } from './files/avatars.routes.js';
 import { registerFileRoutes } from './files/files.routes.js';
 import { FilesService } from './files/files.service.js';
+import { registerGifRoutes } from './gifs/gifs.routes.js';
+import { GifsService, configuredProvider } from './gifs/gifs.service.js';
 import { Api } from './http/api.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { RateLimiter, createRateLimits } from './http/rate-limit.js';
@@ -27,6 +33,8 @@ import { MessagesService } from './messages/messages.service.js';
 import { SendPipeline } from './messages/send-pipeline.js';
 import { registerHealthRoutes } from './observability/health.js';
 import { Metrics } from './observability/metrics.js';
+import { registerPreviewRoutes } from './previews/previews.routes.js';
+import { LinkPreviews } from './previews/previews.service.js';
 import { registerReceiptRoutes } from './receipts/receipts.routes.js';
 import { ReceiptsService } from './receipts/receipts.service.js';
 import { Dispatcher } from './realtime/dispatcher.js';
@@ -50,6 +58,8 @@ export interface ParleyServer {
   readonly database: Database;
   readonly http: FastifyInstance;
   readonly logger: Logger;
+  /** Resolves once every message committed so far has its link previews, or has none to get (tests). */
+  previewsIdle(): Promise<void>;
   /** Graceful: stop accepting, finish in-flight commits, close sockets with a "reconnect" frame. */
   close(): Promise<void>;
 }
@@ -82,10 +92,21 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
       metrics.messages.inc(created);
     },
     delivered: (latencyMs) => metrics.sendLatency.observe(latencyMs / 1000),
+    created: (sent) => previews.created(sent),
   });
   const files = new FilesService(db, reader, database.dialect, new LocalDiskBlobStore(path.join(config.dataDir, 'files')), config.files);
   const uploadLimit = new RateLimiter(config.files.uploadsPerMinute / 60, config.files.uploadsPerMinute);
-  const messages = new MessagesService(reader, database.dialect, writer, pipeline, files);
+  // Every URL fetched on a user's behalf goes through this one fetcher.
+  const fetchAllow = parseFetchAllow(config.fetch.allow);
+  if (fetchAllow.length > 0) logger.info({ fetchAllow: fetchAllow.map(describeRule) }, 'outgoing fetches may reach these private destinations');
+  const fetcher = new GuardedFetcher({ allow: fetchAllow, timeoutMs: config.fetch.timeoutMs });
+  const previews = new LinkPreviews(reader, database.dialect, writer, files, fetcher, logger, { enabled: config.linkPreviews, maxPixels: config.files.maxPixels });
+  const admins = new Admins(reader, config.admins);
+  const emoji = new EmojiService(db, reader, files, admins);
+  const gifSearchLimit = new RateLimiter(config.gifs.searchesPerMinute / 60, config.gifs.searchesPerMinute);
+  const gifLookupLimit = new RateLimiter((config.gifs.searchesPerMinute * 10) / 60, config.gifs.searchesPerMinute * 10);
+  const gifs = new GifsService(db, reader, files, admins, configuredProvider(config.gifs, fetcher, logger), fetcher, logger, gifLookupLimit);
+  const messages = new MessagesService(reader, database.dialect, writer, pipeline, files, previews, emoji);
   const receipts = new ReceiptsService(reader, database.dialect, writer, onBackgroundError);
   const presence = new PresenceTracker(db, reader, bus, config.presenceGraceMs, onBackgroundError);
 
@@ -106,10 +127,13 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
   registerAccountRoutes(api, accounts);
   registerConversationRoutes(api, conversations);
   registerMessageRoutes(api, messages, limits);
+  registerPreviewRoutes(api, previews);
   registerReceiptRoutes(api, receipts);
   registerPresenceRoutes(api, presence);
   registerFileRoutes(api, files, uploadLimit);
   registerAvatarRoutes(api, files, accounts, conversations, uploadLimit);
+  registerEmojiRoutes(api, emoji, uploadLimit);
+  registerGifRoutes(api, gifs, files.store, { search: gifSearchLimit, uploads: uploadLimit });
   const openApi = buildOpenApiDocument({ version: VERSION });
   http.get('/api/v1/openapi.json', async () => openApi);
 
@@ -146,7 +170,7 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
 
   const timers = [
-    setInterval(() => [...Object.values(limits), uploadLimit].forEach((l) => l.sweep()), 60_000),
+    setInterval(() => [...Object.values(limits), uploadLimit, gifSearchLimit, gifLookupLimit].forEach((l) => l.sweep()), 60_000),
     setInterval(() => {
       files.sweepUnattached().catch(onBackgroundError);
       log.prune(Date.now() - config.eventRetentionHours * HOUR).catch(onBackgroundError);
@@ -161,8 +185,9 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
       timers.forEach(clearInterval);
       gateway.stopAccepting();
       const grace = new Promise<void>((r) => setTimeout(r, config.shutdownGraceMs).unref());
-      // Sends already received are committed and acknowledged before sockets close.
-      await Promise.race([Promise.all([pipeline.drain(), receipts.flush(), writer.drain()]), grace]);
+      // Sends already received are committed and acknowledged before sockets close; link previews
+      // not yet fetched are given up (their fetches stop), those being written finish.
+      await Promise.race([Promise.all([previews.close(), pipeline.drain(), receipts.flush(), writer.drain()]), grace]);
       gateway.closeAll('server shutting down', 1_000);
       await Promise.race([http.close(), grace]);
       gateway.close();
@@ -174,5 +199,5 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
     })());
 
   logger.info({ url, database: database.dialect, location: database.location, sqliteWriter: database.writer }, 'parley listening');
-  return { url, port, config, database, http, logger, close };
+  return { url, port, config, database, http, logger, previewsIdle: () => previews.idle(), close };
 }

@@ -5,12 +5,13 @@ import type { DB } from '../db/schema.js';
 import type { EventBus } from '../events/bus.js';
 import { ApiError, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
+import { searchable } from '../lib/text-search.js';
 import { iso } from '../lib/time.js';
 import type { PasswordHasher } from './passwords.js';
 import { deleteSessions, insertSession, insertWsTicket, listSessions } from './sessions.repository.js';
 import { hashToken, newToken } from './tokens.js';
 import { presentUser } from './user.presenter.js';
-import { findUserById, findUserByUsername, insertUser, searchUsers, searchable, updateUser } from './users.repository.js';
+import { findUserById, findUserByUsername, insertUser, searchUsers, updateUser } from './users.repository.js';
 
 const WS_TICKET_TTL_MS = 30_000;
 

@@ -1,17 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, UsersTable } from '../db/schema.js';
+import { escapeLike, searchable } from '../lib/text-search.js';
 import { publicUserColumns, type PublicUserRow } from './user.presenter.js';
 
 type Db = Kysely<DB>;
-
-/** Lower-case, accents removed: "Zoë" is found by "zoe". */
-export function searchable(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => '\\' + c);
-}
 
 /** The first account of an installation is its admin. */
 export async function insertUser(db: Db, user: Omit<UsersTable, 'is_admin'>): Promise<void> {

@@ -27,6 +27,11 @@ describe('loadConfig', () => {
     }
   });
 
+  it('checks the fetch allowlist at start, naming the bad entry', () => {
+    expect(() => loadConfig({ PARLEY_FETCH_ALLOW: '127.0.0.1:8123, http://intranet' })).toThrow(/PARLEY_FETCH_ALLOW: invalid fetch allowlist entry "http:\/\/intranet"/);
+    expect(loadConfig({ PARLEY_FETCH_ALLOW: '127.0.0.1:8123, media.internal, 10.1.0.0/16' }).fetch.allow).toBe('127.0.0.1:8123, media.internal, 10.1.0.0/16');
+  });
+
   it('every setting is documented in docs/configuration.md, and nothing else is', () => {
     const documented = new Set([...docs.matchAll(/`(PARLEY_[A-Z0-9_]+)`/g)].map((m) => m[1]));
     expect([...documented].sort()).toEqual(Object.keys(configSchema.shape).sort());

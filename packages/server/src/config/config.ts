@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseFetchAllow } from '../fetch/allowlist.js';
 
 /**
  * Every setting is an environment variable, parsed once at start; all problems are reported
@@ -58,11 +59,18 @@ export const configSchema = z.object({
   PARLEY_RATE_UPLOADS_PER_MINUTE: int(60, 1),
   PARLEY_IMAGE_MAX_PIXELS: int(100_000_000, 1_000_000, 1_000_000_000),
   PARLEY_LINK_PREVIEWS: bool(true),
-  PARLEY_FETCH_ALLOW: z.string().default(''),
+  PARLEY_FETCH_ALLOW: z.string().default('').superRefine((value, ctx) => {
+    try {
+      parseFetchAllow(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
   PARLEY_FETCH_TIMEOUT_MS: int(5_000, 100, 60_000),
   PARLEY_GIPHY_API_KEY: z.string().optional(),
   PARLEY_TENOR_API_KEY: z.string().optional(),
-  PARLEY_GIF_PROVIDER_URL: z.url().optional(),
+  PARLEY_GIF_PROVIDER_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PARLEY_RATE_GIF_SEARCH_PER_MINUTE: int(60, 1),
 });
 
 export type Config = Readonly<{
@@ -101,7 +109,7 @@ export type Config = Readonly<{
   files: Readonly<{ maxFileBytes: number; quotaBytes: number; unattachedTtlMs: number; uploadsPerMinute: number; maxPixels: number }>;
   linkPreviews: boolean;
   fetch: Readonly<{ allow: string; timeoutMs: number }>;
-  gifs: Readonly<{ giphyApiKey: string | null; tenorApiKey: string | null; providerUrl: string | null }>;
+  gifs: Readonly<{ giphyApiKey: string | null; tenorApiKey: string | null; providerUrl: string | null; searchesPerMinute: number }>;
 }>;
 
 export class ConfigError extends Error {
@@ -171,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       giphyApiKey: c.PARLEY_GIPHY_API_KEY ?? null,
       tenorApiKey: c.PARLEY_TENOR_API_KEY ?? null,
       providerUrl: c.PARLEY_GIF_PROVIDER_URL ?? null,
+      searchesPerMinute: c.PARLEY_RATE_GIF_SEARCH_PER_MINUTE,
     }),
   });
 }

@@ -9,7 +9,8 @@ export type FetchRefusedReason =
   | 'timeout'
   | 'too_large'
   | 'status'
-  | 'network';
+  | 'network'
+  | 'aborted';
 
 /**
  * The one error of the guarded fetcher. Messages name at most the URL's host: never a resolved

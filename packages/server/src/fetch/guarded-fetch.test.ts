@@ -156,6 +156,27 @@ describe('GuardedFetcher', () => {
     expect(res.body.length).toBe(1000);
   });
 
+  it('with partial, answers with the first bytes up to the cap and reads no further', async () => {
+    const declared = await fetcherFor().get(`${pages.origin}/big-declared`, { maxBytes: 100_000, partial: true });
+    expect(declared.body.length).toBe(100_000);
+    await streamed;
+    const endless = await fetcherFor().get(`${pages.origin}/endless`, { maxBytes: 100_000, partial: true });
+    expect(endless.body.length).toBe(100_000);
+    expect((await streamed).sent).toBeLessThan(64 * MB);
+    const small = await fetcherFor().get(`${pages.origin}/page`, { maxBytes: 100_000, partial: true });
+    expect(small.body.toString()).toBe(page);
+  });
+
+  it('stops at once when its signal aborts (shutdown), with reason aborted', async () => {
+    const controller = new AbortController();
+    const pending = fetcherFor({ timeoutMs: 10_000 }).get(`${pages.origin}/silent`, { signal: controller.signal });
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 50);
+    await refusal(pending, 'aborted');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await refusal(fetcherFor().get(`${pages.origin}/page`, { signal: AbortSignal.abort() }), 'aborted');
+  });
+
   it('decodes gzip, counting the cap on the decoded size (a gzip bomb is refused)', async () => {
     const res = await fetcherFor().get(`${pages.origin}/gzip`);
     expect(res.body.toString()).toBe(page);

@@ -25,6 +25,13 @@ export interface FetchOptions {
   maxBytes?: number;
   /** Extra request headers, sent to the first URL's origin only; Authorization to the first URL only. */
   headers?: Record<string, string>;
+  /**
+   * Past `maxBytes`, answer with the first `maxBytes` bytes instead of refusing (a page whose
+   * `<head>` is all that is read). The rest is never downloaded.
+   */
+  partial?: boolean;
+  /** Cancels the fetch (shutdown): it rejects with reason 'aborted'. */
+  signal?: AbortSignal;
 }
 
 export interface FetchedResponse {
@@ -75,10 +82,14 @@ export class GuardedFetcher {
     const first = checkUrl(url);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    const cancel = () => controller.abort();
+    options.signal?.addEventListener('abort', cancel, { once: true });
+    if (options.signal?.aborted) cancel();
     const hop = { host: first.hostname };
     try {
       return await this.#follow(first, options, controller.signal, hop);
     } catch (error) {
+      if (options.signal?.aborted) throw new FetchRefusedError('aborted', `refused: the fetch from ${hop.host} was cancelled`);
       if (controller.signal.aborted) {
         throw new FetchRefusedError('timeout', `refused: ${hop.host} did not answer within ${this.#timeoutMs} ms`);
       }
@@ -87,6 +98,7 @@ export class GuardedFetcher {
       throw new FetchRefusedError('network', `refused: could not fetch from ${hop.host}`);
     } finally {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', cancel);
     }
   }
 
@@ -113,12 +125,12 @@ export class GuardedFetcher {
         throw new FetchRefusedError('status', `refused: ${url.hostname} answered with status ${status}`, status);
       }
       const declared = Number(res.headers['content-length']);
-      if (declared > maxBytes) {
+      if (declared > maxBytes && !options.partial) {
         res.destroy();
         throw new FetchRefusedError('too_large', `refused: the response from ${url.hostname} is larger than ${maxBytes} bytes`);
       }
 
-      const { body, decoded } = await readCappedBody(res, maxBytes, url.hostname);
+      const { body, decoded } = await readCappedBody(res, maxBytes, url.hostname, options.partial ?? false);
       const headers = flattenHeaders(res);
       if (decoded) {
         delete headers['content-encoding'];

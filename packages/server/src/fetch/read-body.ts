@@ -25,10 +25,11 @@ function decoderFor(encoding: string): zlib.Gunzip | zlib.Inflate | zlib.BrotliD
 
 /**
  * Reads a response body of at most `maxBytes`, counted after decompression so a small gzip bomb
- * cannot expand past the cap. Past the cap it stops reading and throws 'too_large'; the caller
- * destroys the socket. Stream errors are rethrown as they are, for the caller to classify.
+ * cannot expand past the cap. Past the cap it stops reading and throws 'too_large' (or, when
+ * `partial`, returns the first `maxBytes`); the caller destroys the socket. Stream errors are
+ * rethrown as they are, for the caller to classify.
  */
-export async function readCappedBody(res: IncomingMessage, maxBytes: number, host: string): Promise<{ body: Buffer; decoded: boolean }> {
+export async function readCappedBody(res: IncomingMessage, maxBytes: number, host: string, partial = false): Promise<{ body: Buffer; decoded: boolean }> {
   const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
   const decoder = decoderFor(encoding);
   if (decoder === undefined) throw new FetchRefusedError('network', `refused: ${host} sent an unsupported content encoding`);
@@ -38,8 +39,13 @@ export async function readCappedBody(res: IncomingMessage, maxBytes: number, hos
   let total = 0;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
+      if (total + chunk.length > maxBytes) {
+        if (!partial) throw new FetchRefusedError('too_large', `refused: the response from ${host} is larger than ${maxBytes} bytes`);
+        chunks.push(chunk.subarray(0, maxBytes - total));
+        total = maxBytes;
+        break;
+      }
       total += chunk.length;
-      if (total > maxBytes) throw new FetchRefusedError('too_large', `refused: the response from ${host} is larger than ${maxBytes} bytes`);
       chunks.push(chunk);
     }
   } finally {

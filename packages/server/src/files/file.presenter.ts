@@ -2,7 +2,10 @@ import type { Attachment, Upload } from '@parley/protocol';
 import type { FileRow } from '../db/schema.js';
 import { iso } from '../lib/time.js';
 
-export const fileUrl = (id: string) => `/api/v1/files/${id}`;
+const FILES = '/api/v1/files/';
+export const fileUrl = (id: string) => FILES + id;
+/** The id in a path made by `fileUrl` (not its thumbnail's), or null for any other URL. */
+export const fileIdOf = (url: string): string | null => (url.startsWith(FILES) && !url.includes('/', FILES.length) ? url.slice(FILES.length) : null);
 export const avatarUrl = (id: string) => `/api/v1/avatars/${id}`;
 
 export function variantsOf(row: Pick<FileRow, 'variants'>): Record<string, string> {

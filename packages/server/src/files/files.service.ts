@@ -1,6 +1,6 @@
 import fsp from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { avatarSizes, type StorageUsage, type Upload } from '@parley/protocol';
+import { avatarSizes, type AttachmentKind, type StorageUsage, type Upload } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import { requireMember } from '../conversations/access.js';
 import type { Dialect } from '../db/database.js';
@@ -11,7 +11,7 @@ import type { BlobStore } from './blob-store.js';
 import { neutraliseFileName } from './file-names.js';
 import { presentUpload, variantsOf } from './file.presenter.js';
 import * as repo from './files.repository.js';
-import { inspectFile, squareVariants } from './inspect.js';
+import { fitImage, inspectFile, squareVariants, type PreviewImage } from './inspect.js';
 import { formatBytes, receiveToFile } from './receive.js';
 
 export interface FileLimits {
@@ -27,6 +27,20 @@ export interface UploadOptions {
   kind?: 'voice' | undefined;
   durationMs?: number | undefined;
   waveform?: number[] | undefined;
+  /** Refuse (415) anything that is not of this kind, e.g. 'gif' for the GIF library. */
+  only?: AttachmentKind | undefined;
+}
+
+/** An image the server scales down and re-encodes (custom emoji). */
+export interface FittedImageOptions {
+  purpose: FilePurpose;
+  /** Without extension: the image's own is added. */
+  name: string;
+  /** Fits in a square of this side. */
+  px: number;
+  maxBytes: number;
+  /** Lower than the installation's limit, when the image is small anyway. */
+  maxPixels: number;
 }
 
 /** A stored file ready to be streamed back. */
@@ -34,6 +48,24 @@ export interface Servable {
   blobKey: string;
   contentType: string;
   name: string;
+}
+
+/** A new row for a WebP image the server made (no duration, waveform or blurhash). */
+function webpRow(fields: Pick<FileRow, 'owner_id' | 'purpose' | 'blob_key' | 'name' | 'size' | 'width' | 'height'> & Partial<Pick<FileRow, 'variants' | 'conversation_id' | 'message_id'>>): FileRow {
+  const now = Date.now();
+  return {
+    id: newId(now),
+    kind: 'image',
+    content_type: 'image/webp',
+    duration_ms: null,
+    waveform: null,
+    blurhash: null,
+    variants: '{}',
+    conversation_id: null,
+    message_id: null,
+    created_at: now,
+    ...fields,
+  };
 }
 
 /** Reading by id alone is never enough: each purpose says who may read. */
@@ -60,10 +92,30 @@ export class FilesService {
     if (declared > 0) await this.checkQuota(this.reader, userId, declared);
     const staged = this.store.stagingPath();
     const size = await receiveToFile(request, staged, this.limits.maxFileBytes);
+    return this.storeStaged(userId, staged, size, options, purpose);
+  }
+
+  /** Bytes the server fetched for a user (a GIF from a provider), stored as their upload would be. */
+  async receiveBytes(userId: string, bytes: Buffer, options: UploadOptions, purpose: FilePurpose): Promise<FileRow> {
+    await this.checkQuota(this.reader, userId, bytes.length);
+    const staged = this.store.stagingPath();
+    await fsp.writeFile(staged, bytes).catch(async (err: unknown) => {
+      await fsp.rm(staged, { force: true });
+      throw err;
+    });
+    return this.storeStaged(userId, staged, bytes.length, options, purpose);
+  }
+
+  /** Works out what a staged file is and records it; the staged file is used up either way. */
+  private async storeStaged(userId: string, staged: string, size: number, options: UploadOptions, purpose: FilePurpose): Promise<FileRow> {
     const stored: string[] = [];
     try {
       const voice = options.kind === 'voice' ? { durationMs: options.durationMs, waveform: options.waveform } : undefined;
       const info = await inspectFile(staged, () => this.store.stagingPath(), { maxPixels: this.limits.maxPixels, voice });
+      if (options.only && info.kind !== options.only) {
+        if (info.replacementPath) await fsp.rm(info.replacementPath, { force: true });
+        throw new ApiError('unsupported_media_type', `The file must be of kind ${options.only}; this one is ${info.contentType}`);
+      }
       const finalSize = info.replacementPath ? (await fsp.stat(info.replacementPath)).size : size;
       const blobKey = await this.store.adopt(info.replacementPath ?? staged);
       stored.push(blobKey);
@@ -109,26 +161,16 @@ export class FilesService {
       const variants: Record<string, string> = {};
       for (const [size, bytes] of crops) stored.push((variants[String(size)] = await this.store.put(bytes)));
       const largest = crops.get(avatarSizes[avatarSizes.length - 1]!)!;
-      const now = Date.now();
-      const row: FileRow = {
-        id: newId(now),
+      const row = webpRow({
         owner_id: userId,
         purpose: 'avatar',
         blob_key: variants[String(avatarSizes[avatarSizes.length - 1])]!,
-        kind: 'image',
         name: 'avatar.webp',
-        content_type: 'image/webp',
         size: largest.length,
         width: avatarSizes[avatarSizes.length - 1]!,
         height: avatarSizes[avatarSizes.length - 1]!,
-        duration_ms: null,
-        waveform: null,
-        blurhash: null,
         variants: JSON.stringify(variants),
-        conversation_id: null,
-        message_id: null,
-        created_at: now,
-      };
+      });
       await repo.insertFile(this.db, row);
       return row;
     } catch (err) {
@@ -137,6 +179,80 @@ export class FilesService {
     } finally {
       await fsp.rm(staged, { force: true });
     }
+  }
+
+  /** An image scaled to fit a square (`fitImage`), stored as one row of `purpose` within the uploader's quota. */
+  async receiveFitted(userId: string, request: IncomingMessage, options: FittedImageOptions): Promise<FileRow> {
+    const staged = this.store.stagingPath();
+    await receiveToFile(request, staged, options.maxBytes);
+    let blobKey: string | null = null;
+    try {
+      const image = await fitImage(staged, options.px, Math.min(options.maxPixels, this.limits.maxPixels));
+      blobKey = await this.store.put(image.bytes);
+      // The fields of any image the server made, in the image's own format.
+      const row: FileRow = {
+        ...webpRow({ owner_id: userId, purpose: options.purpose, blob_key: blobKey, name: neutraliseFileName(`${options.name}.${image.contentType.split('/')[1]}`), size: image.bytes.length, width: image.width, height: image.height }),
+        kind: image.contentType === 'image/gif' ? 'gif' : 'image',
+        content_type: image.contentType,
+      };
+      await this.insertWithinQuota(userId, row);
+      return row;
+    } catch (err) {
+      if (blobKey) await this.store.delete(blobKey);
+      throw err;
+    } finally {
+      await fsp.rm(staged, { force: true });
+    }
+  }
+
+  /** A copy of a stored file (a library GIF) as the user's own upload, within their quota, ready to attach. */
+  async copyAsUpload(source: FileRow, userId: string, name: string): Promise<Upload> {
+    const stored: string[] = [];
+    try {
+      const blobKey = await this.store.copy(source.blob_key);
+      stored.push(blobKey);
+      const variants: Record<string, string> = {};
+      for (const [variant, key] of Object.entries(variantsOf(source))) stored.push((variants[variant] = await this.store.copy(key)));
+      const now = Date.now();
+      const row: FileRow = {
+        ...source,
+        id: newId(now),
+        owner_id: userId,
+        purpose: 'attachment',
+        blob_key: blobKey,
+        name: neutraliseFileName(name),
+        variants: JSON.stringify(variants),
+        conversation_id: null,
+        message_id: null,
+        created_at: now,
+      };
+      await this.insertWithinQuota(userId, row);
+      return presentUpload(row);
+    } catch (err) {
+      await this.removeBlobs(stored);
+      throw err;
+    }
+  }
+
+  /**
+   * Stores a link preview's image (re-encoded by `previewImage`) under a new blob, and returns its
+   * row for the caller to insert in the transaction that shows it: readable by the members of the
+   * message's conversation only, owned by nobody (it counts against no one's quota). If that
+   * transaction does not happen, the caller removes the blob (`removeBlobs`).
+   */
+  async stagePreviewImage(image: PreviewImage, shownBy: { conversationId: string; messageId: string }): Promise<FileRow> {
+    const blobKey = await this.store.put(image.bytes);
+    return webpRow({
+      owner_id: null,
+      purpose: 'preview',
+      blob_key: blobKey,
+      name: 'preview.webp',
+      size: image.bytes.length,
+      width: image.width,
+      height: image.height,
+      conversation_id: shownBy.conversationId,
+      message_id: shownBy.messageId,
+    });
   }
 
   private async insertWithinQuota(userId: string, row: FileRow): Promise<void> {

@@ -54,6 +54,22 @@ describeEachDialect('attachments', (dialect) => {
     expect(history.messages.find((m) => m.id === sent.id)!.attachments[0]!.id).toBe(upload.id);
   });
 
+  it('a portrait photo from a phone: metadata removed without re-encoding, shown upright, sized as shown', async () => {
+    // Phones store portrait photos sideways with EXIF orientation 6 ("turn a quarter to show").
+    const sideways = await sharp(await photoWithGps(1600, 1200)).withMetadata({ orientation: 6 }).withExif({ IFD0: { Make: 'ParleyPhone' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 24/1' } }).jpeg({ quality: 85 }).toBuffer();
+    expect((await sharp(sideways).metadata()).orientation).toBe(6);
+    const upload = await alice.uploadFile(sideways, { name: 'portrait.jpg' });
+    expect(upload).toMatchObject({ kind: 'image', contentType: 'image/jpeg', width: 1200, height: 1600 });
+    const stored = Buffer.from((await alice.downloadFile(upload.url)).bytes);
+    expect(stored.includes(Buffer.from('ParleyPhone'))).toBe(false);
+    const meta = await sharp(stored).metadata();
+    expect(meta.orientation).toBe(6);
+    // The same pixels as the original: nothing was decoded and encoded again.
+    expect((await sharp(stored).raw().toBuffer()).equals(await sharp(sideways).raw().toBuffer())).toBe(true);
+    const thumb = await sharp(Buffer.from((await alice.downloadFile(upload.thumbnailUrl!)).bytes)).metadata();
+    expect([thumb.width, thumb.height]).toEqual([360, 480]);
+  });
+
   it('a non-member cannot download, see the thumbnail or learn that the file exists; anonymous gets 401', async () => {
     const upload = await alice.uploadFile(await png(), { name: 'secret.png' });
     await alice.sendMessage(dm, '', { attachments: [upload.id] });

@@ -44,14 +44,7 @@ export async function sendFile(request: FastifyRequest, reply: FastifyReply, sto
     throw new ApiError('not_found', 'File not found');
   }
   const etag = `"${file.blobKey}"`;
-  reply.header('content-type', inline ? file.contentType : 'application/octet-stream');
-  reply.header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', file.name));
-  reply.header('content-security-policy', FILE_CSP);
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('cross-origin-resource-policy', 'same-origin');
-  // Access can be revoked (removal from a conversation), so only the user's own browser caches.
-  reply.header('cache-control', 'private, max-age=3600');
-  reply.header('etag', etag);
+  inertHeaders(reply, file, inline, etag);
   reply.header('accept-ranges', 'bytes');
   if (request.headers['if-none-match'] === etag) return reply.code(304).send();
   const rangeHeader = request.headers.range;
@@ -68,4 +61,25 @@ export async function sendFile(request: FastifyRequest, reply: FastifyReply, sto
   }
   reply.header('content-length', size);
   return reply.send(store.read(file.blobKey));
+}
+
+/** Headers every served file carries, so that it stays inert. */
+function inertHeaders(reply: FastifyReply, file: { contentType: string; name: string }, inline: boolean, etag: string): void {
+  reply.header('content-type', inline ? file.contentType : 'application/octet-stream');
+  reply.header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', file.name));
+  reply.header('content-security-policy', FILE_CSP);
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('cross-origin-resource-policy', 'same-origin');
+  // Access can be revoked (removal from a conversation), so only the user's own browser caches.
+  reply.header('cache-control', 'private, max-age=3600');
+  reply.header('etag', etag);
+}
+
+/** Bytes held in memory (a GIF fetched from a provider), served with the same guards as a stored file. */
+export function sendBytes(request: FastifyRequest, reply: FastifyReply, bytes: Buffer, file: { contentType: string; name: string; etag: string }): unknown {
+  const etag = `"${file.etag}"`;
+  inertHeaders(reply, file, isInlineSafe(file.contentType), etag);
+  if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+  reply.header('content-length', bytes.length);
+  return reply.send(bytes);
 }

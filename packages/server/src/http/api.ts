@@ -24,7 +24,10 @@ export class JsonText<T> {
 
 export type Handler<R extends RouteDef> = (ctx: RequestContext<R>) => Promise<RouteResponse<R> | JsonText<RouteResponse<R>>>;
 
-/** For file routes: the handler reads the raw request (uploads) or writes the reply itself (downloads). */
+/**
+ * For file routes: the handler reads the raw request (uploads) or writes the reply itself
+ * (downloads); also for JSON routes that answer conditional requests (ETag, 304).
+ */
 export type RawHandler<R extends RouteDef> = (ctx: RequestContext<R>, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
@@ -91,7 +94,8 @@ export class Api {
             if (def.upload && !request.raw.complete) reply.header('connection', 'close');
             throw err;
           }
-          if (def.upload && this.validateResponses) this.check(def, result);
+          // A JSON answer is checked like any other; a file, or a reply already sent (304), is not.
+          if (!def.download && !reply.sent && this.validateResponses) this.check(def, result);
           if (!reply.sent && reply.statusCode === 200) reply.code(status);
           return result;
         },

@@ -24,6 +24,10 @@ interface Ids {
   sessionId: string;
   /** For `:fileId`: a file the caller targets. */
   fileId: string;
+  /** For `:emojiName`: a custom emoji's name. */
+  emojiName: string;
+  /** For `:gifId`: a GIF of a search (a library GIF's id is also a valid one). */
+  gifId: string;
 }
 
 /**
@@ -47,6 +51,9 @@ const samples: Partial<Record<RouteName, (ids: Ids) => { body?: unknown; query?:
   markRead: () => ({ body: { seq: 1 } }),
   markDelivered: () => ({ body: { seq: 1 } }),
   uploadFile: () => ({ query: { name: 'note.txt' } }),
+  addCustomEmoji: () => ({ query: { name: 'intruder' } }),
+  searchGifs: () => ({ query: { q: 'party' } }),
+  addLibraryGif: () => ({ query: { title: 'Intruder', tags: 'party' } }),
 };
 
 function input(name: RouteName, ids: Ids): { body?: unknown; query?: Record<string, string> } {
@@ -69,7 +76,7 @@ function call(t: TestServer, name: RouteName, token: string | null, ids: Ids): P
 
 describe('authorization test inputs', () => {
   it('every route has a sample input its schemas accept', () => {
-    const ids: Ids = { conversationId: '01JZ0000000000000000000000', messageId: '01JZ0000000000000000000001', userId: '01JZ0000000000000000000002', sessionId: '01JZ0000000000000000000003', fileId: '01JZ0000000000000000000004' };
+    const ids: Ids = { conversationId: '01JZ0000000000000000000000', messageId: '01JZ0000000000000000000001', userId: '01JZ0000000000000000000002', sessionId: '01JZ0000000000000000000003', fileId: '01JZ0000000000000000000004', emojiName: 'parley', gifId: '01JZ0000000000000000000005' };
     const problems: string[] = [];
     for (const [name, def] of routeEntries) {
       const { body, query } = input(name, ids);
@@ -202,6 +209,8 @@ describeEachDialect('nobody reads what is not theirs', (dialect) => {
     userId,
     sessionId,
     fileId: '01JZ0000000000000000000004',
+    emojiName: 'parley',
+    gifId: '01JZ0000000000000000000005',
   });
 
   describe('HTTP', () => {

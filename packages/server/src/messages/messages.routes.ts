@@ -18,7 +18,6 @@ export function registerMessageRoutes(api: Api, messages: MessagesService, limit
   api.handle(routes.getMessage, async ({ auth, params }) => messages.get(params.conversationId, params.messageId, auth.userId));
   api.handle(routes.editMessage, async ({ auth, params, body }) => messages.edit(params.conversationId, params.messageId, auth.userId, body.text));
   api.handle(routes.deleteMessage, async ({ auth, params }) => messages.delete(params.conversationId, params.messageId, auth.userId));
-  api.handle(routes.removePreviews, async ({ auth, params }) => messages.removePreviews(params.conversationId, params.messageId, auth.userId));
   api.handle(routes.toggleReaction, async ({ auth, params, body }) =>
     messages.toggleReaction(params.conversationId, params.messageId, auth.userId, body.emoji),
   );

@@ -12,6 +12,23 @@ import { resolveMentions } from './mention-resolver.js';
 import * as repo from './messages.repository.js';
 import type { SendPipeline, SendRequest, SendResult } from './send-pipeline.js';
 
+/** Told, after the commit, that a message's text changed (link previews follow its links). */
+export interface EditListener {
+  edited(message: Message, previousText: string): void;
+}
+
+/** A reaction as stored, and whether it may be added now (a custom emoji must exist). */
+export interface ReactionEmoji {
+  emoji: string;
+  addable: boolean;
+}
+
+/** Checks what a reaction is made of (custom emoji belong to their own feature). */
+export interface ReactionEmojiResolver {
+  /** Throws a validation error for anything that is not one emoji or `:custom_emoji:`. */
+  reaction(value: string): Promise<ReactionEmoji>;
+}
+
 /** Listed reactors per emoji; `count` stays exact beyond it. */
 const REACTORS_LISTED = 100;
 /** Distinct emoji on one message. */
@@ -24,6 +41,8 @@ export class MessagesService {
     private readonly writer: Writer,
     private readonly pipeline: SendPipeline,
     private readonly files: FilesService,
+    private readonly editListener: EditListener,
+    private readonly reactionEmoji: ReactionEmojiResolver,
   ) {}
 
   send(request: SendRequest): Promise<SendResult> {
@@ -47,11 +66,13 @@ export class MessagesService {
   }
 
   async edit(conversationId: string, messageId: string, userId: string, text: string): Promise<Message> {
-    return this.writer.write(async (tx, emit) => {
+    let previousText = '';
+    const edited = await this.writer.write(async (tx, emit) => {
       await requireMember(tx, conversationId, userId);
       const row = await this.lockMessage(tx, conversationId, messageId);
       if (row.sender_id !== userId) throw forbidden('You can only edit your own messages');
       if (row.deleted_at !== null) throw conflict('A deleted message cannot be edited');
+      previousText = row.text;
       const [mentions] = await resolveMentions(tx, [{ conversationId, text }]);
       await repo.deleteMentionsOf(tx, messageId);
       await repo.insertMentions(tx, mentions!.userIds.map((u) => ({ message_id: messageId, conversation_id: conversationId, seq: row.seq, user_id: u })));
@@ -65,23 +86,8 @@ export class MessagesService {
       emit({ type: 'message.updated', conversationId, payload: { conversationId, message } });
       return message;
     });
-  }
-
-  /** The author takes the link previews off their message (their files go too). */
-  async removePreviews(conversationId: string, messageId: string, userId: string): Promise<Message> {
-    let released: string[] = [];
-    const message = await this.writer.write(async (tx, emit) => {
-      await requireMember(tx, conversationId, userId);
-      const row = await this.lockMessage(tx, conversationId, messageId);
-      if (row.sender_id !== userId) throw forbidden('Only the author can remove the previews');
-      if (row.previews === '[]') return presentMessage(row);
-      released = await deleteFiles(tx, { messageId, purpose: 'preview' });
-      const message = presentMessage(await repo.updateMessage(tx, messageId, { previews: '[]' }));
-      emit({ type: 'message.updated', conversationId, payload: { conversationId, message } });
-      return message;
-    });
-    await this.files.removeBlobs(released);
-    return message;
+    this.editListener.edited(edited, previousText);
+    return edited;
   }
 
   /** The author deletes their message; owners and admins of groups and channels may delete any. */
@@ -115,7 +121,8 @@ export class MessagesService {
   }
 
   /** Adds the caller's reaction with this emoji, or removes it if they had it. */
-  async toggleReaction(conversationId: string, messageId: string, userId: string, emoji: string): Promise<ReactResult> {
+  async toggleReaction(conversationId: string, messageId: string, userId: string, value: string): Promise<ReactResult> {
+    const { emoji, addable } = await this.reactionEmoji.reaction(value);
     return this.writer.write(async (tx, emit) => {
       await requireMember(tx, conversationId, userId);
       // Toggles of one message take turns: a double click adds then removes, never fails.
@@ -129,6 +136,8 @@ export class MessagesService {
         .executeTakeFirst();
       const added = Number(removed.numDeletedRows) === 0;
       if (added) {
+        // Taking one's reaction off stays possible after its custom emoji was deleted.
+        if (!addable) throw notFound(`Custom emoji ${emoji}`);
         await tx.insertInto('reactions').values({ message_id: messageId, user_id: userId, emoji, created_at: Date.now() }).execute();
       }
       const summary = summarise(await repo.reactionsOf(tx, messageId));

@@ -34,6 +34,8 @@ export interface SendPipelineObserver {
   batchCommitted(size: number, created: number, durationMs: number): void;
   /** From arrival to the event being written to local sockets (publish is synchronous). */
   delivered(latencyMs: number): void;
+  /** The messages a batch created, after their sends are resolved: cheap, deferring any real work. */
+  created?(messages: readonly Message[]): void;
 }
 
 /**
@@ -119,8 +121,9 @@ export class SendPipeline {
       }
     }
     const done = performance.now();
-    const created = outcomes?.filter((o) => 'ok' in o && o.ok.created).length ?? 0;
-    this.observer?.batchCommitted(batch.length, created, done - started);
+    const created: Message[] = [];
+    for (const o of outcomes ?? []) if ('ok' in o && o.ok.created) created.push(o.ok.message);
+    this.observer?.batchCommitted(batch.length, created.length, done - started);
     if (outcomes) for (const p of batch) this.observer?.delivered(done - p.receivedAt);
     [...groups.values()].forEach((group, i) => {
       const outcome = outcomes?.[i];
@@ -130,5 +133,6 @@ export class SendPipeline {
         else p.reject(outcome.error);
       }
     });
+    if (created.length > 0) this.observer?.created?.(created);
   }
 }

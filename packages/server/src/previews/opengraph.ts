@@ -1,6 +1,6 @@
 import { Parser } from 'htmlparser2';
 
-export interface LinkPreview {
+export interface PagePreview {
   url: string;
   title: string | null;
   description: string | null;
@@ -24,7 +24,7 @@ const IMAGE_KEYS = ['og:image', 'og:image:url', 'og:image:secure_url', 'twitter:
  *
  * @example extractPreview('<title>Hi</title>', 'https://example.com/') // { url: 'https://example.com/', title: 'Hi', ... }
  */
-export function extractPreview(html: string, pageUrl: string): LinkPreview | null {
+export function extractPreview(html: string, pageUrl: string): PagePreview | null {
   const head = readHead(html.slice(0, MAX_HTML_CHARS));
   const meta = (...keys: string[]) => keys.map((k) => head.meta.get(k));
 

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import { core } from './20261125000000_core.js';
 import { files } from './20261126000000_files.js';
 import { messageJson } from './20261201000000_message_json.js';
+import { linkPreviews } from './20261202000000_link_previews.js';
 
 /** Every migration, by timestamped name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
   '20261125000000_core': core,
   '20261126000000_files': files,
   '20261201000000_message_json': messageJson,
+  '20261202000000_link_previews': linkPreviews,
 };
