@@ -27,6 +27,8 @@ export type PendingEvent = {
     conversationId: string | null;
     addedUserIds?: readonly string[];
     removedUserId?: string;
+    /** `{type, ...payload}` already serialised, when the caller has it (a message's stored JSON spliced in). */
+    json?: string;
   };
 }[DurableEventType];
 
@@ -96,7 +98,7 @@ export class EventLog {
       offset: n - 1 - i,
       type: e.type,
       conversation_id: e.conversationId,
-      payload: JSON.stringify({ type: e.type, ...e.payload }),
+      payload: e.json ?? JSON.stringify({ type: e.type, ...e.payload }),
       added_user_ids: e.addedUserIds?.length ? JSON.stringify(e.addedUserIds) : null,
       removed_user_id: e.removedUserId ?? null,
       created_at: now,

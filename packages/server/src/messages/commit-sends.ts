@@ -8,7 +8,7 @@ import { badRequest, conflict, forbidden, notFound, type ApiError } from '../lib
 import { presentAttachment } from '../files/file.presenter.js';
 import { filesByIdsQuery } from '../files/files.repository.js';
 import { newId } from '../lib/ids.js';
-import { withJson } from './message-json.js';
+import { storedJson, withJson } from './message-json.js';
 import { presentMessage } from './message.presenter.js';
 import { mentionCandidatesQuery, resolveFrom, type MentionCandidate } from './mention-resolver.js';
 import { parseMentions } from './mentions.js';
@@ -84,7 +84,7 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
     if (original) {
       outcomes[i] =
         original.conversation_id === r.conversationId
-          ? { ok: { message: presentMessage(original), created: false } }
+          ? { ok: { message: presentMessage(original), json: storedJson(original), created: false } }
           : { error: conflict('This clientId was already used for a message in another conversation') };
       return;
     }
@@ -185,14 +185,17 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
   const inOrder = presented
     .map((message, k) => ({ message, row: rows[k]! }))
     .sort((a, b) => (a.row.conversation_id === b.row.conversation_id ? a.row.seq - b.row.seq : a.row.conversation_id < b.row.conversation_id ? -1 : 1));
-  for (const { message } of inOrder) {
-    emit({ type: 'message.created', conversationId: message.conversationId, payload: { conversationId: message.conversationId, message } });
+  for (const { message, row } of inOrder) {
+    const conversationId = message.conversationId;
+    // The message is serialised once (its stored JSON) and spliced into the event.
+    const json = `{"type":"message.created","conversationId":${JSON.stringify(conversationId)},"message":${row.json}}`;
+    emit({ type: 'message.created', conversationId, payload: { conversationId, message }, json });
   }
   for (const root of roots) {
     emit({ type: 'message.updated', conversationId: root.conversation_id, payload: { conversationId: root.conversation_id, message: presentMessage(root) } });
   }
   accepted.forEach((a, k) => {
-    outcomes[a.index] = { ok: { message: presented[k]!, created: true } };
+    outcomes[a.index] = { ok: { message: presented[k]!, json: rows[k]!.json, created: true } };
   });
   return outcomes as Outcome[];
 }

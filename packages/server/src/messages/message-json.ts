@@ -7,6 +7,11 @@ export function withJson(row: MessageFields): MessageRow {
   return { ...row, json: JSON.stringify(presentMessage(row)) };
 }
 
+/** The stored JSON of a row, or its presentation when it has none yet. */
+export function storedJson(row: MessageRow): string {
+  return row.json || JSON.stringify(presentMessage(row));
+}
+
 const FILL_CHUNK = 500;
 
 /**

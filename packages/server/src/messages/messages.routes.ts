@@ -1,4 +1,4 @@
-import { routes, type MessagePage } from '@parley/protocol';
+import { routes, type Message, type MessagePage } from '@parley/protocol';
 import { JsonText, type Api } from '../http/api.js';
 import type { RateLimits } from '../http/rate-limit.js';
 import type { MessagesService } from './messages.service.js';
@@ -11,9 +11,9 @@ export function registerMessageRoutes(api: Api, messages: MessagesService, limit
   api.handle(routes.sendMessage, async ({ auth, params, body, ip, useAlternateStatus }) => {
     limits.sendUser.enforce(auth.userId, 'messages');
     limits.sendIp.enforce(ip, 'messages');
-    const { message, created } = await messages.send({ senderId: auth.userId, conversationId: params.conversationId, ...body });
+    const { json, created } = await messages.send({ senderId: auth.userId, conversationId: params.conversationId, ...body });
     if (!created) useAlternateStatus();
-    return message;
+    return new JsonText<Message>(json);
   });
   api.handle(routes.getMessage, async ({ auth, params }) => messages.get(params.conversationId, params.messageId, auth.userId));
   api.handle(routes.editMessage, async ({ auth, params, body }) => messages.edit(params.conversationId, params.messageId, auth.userId, body.text));

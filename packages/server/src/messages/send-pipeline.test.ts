@@ -8,7 +8,7 @@ function recordingCommit(ms: number) {
   const commit = async (requests: readonly SendRequest[]): Promise<Outcome[]> => {
     batches.push({ at: performance.now(), clientIds: requests.map((r) => r.clientId) });
     await new Promise((r) => setTimeout(r, ms));
-    return requests.map((r) => ({ ok: { message: { clientId: r.clientId, text: r.text } as Message, created: true } }));
+    return requests.map((r) => ({ ok: { message: { clientId: r.clientId, text: r.text } as Message, json: JSON.stringify({ clientId: r.clientId }), created: true } }));
   };
   return { batches, commit };
 }

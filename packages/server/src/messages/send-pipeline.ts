@@ -17,6 +17,8 @@ export interface SendRequest {
 
 export interface SendResult {
   message: Message;
+  /** The message as JSON text (its stored presentation), for answers that splice it in. */
+  json: string;
   /** false when the clientId had been used before: this is the original message. */
   created: boolean;
 }

@@ -108,6 +108,11 @@ export class Connection {
     this.write(Buffer.from(JSON.stringify(frame)));
   }
 
+  /** The `ack` of a send, with the stored message's JSON spliced in rather than serialised again. */
+  sendAck(id: string | number, messageJson: string): void {
+    this.write(Buffer.from(`{"type":"ack","id":${JSON.stringify(id)},"message":${messageJson}}`));
+  }
+
   sendEphemeral(bytes: Buffer): void {
     if (this.mode === 'live') this.write(bytes);
   }

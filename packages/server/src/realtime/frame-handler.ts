@@ -101,7 +101,7 @@ export class FrameHandler {
           replyTo: frame.replyTo,
         });
         sent.then(
-          ({ message }) => c.sendControl({ type: 'ack', id: frame.id, message }),
+          ({ json }) => c.sendAck(frame.id, json),
           (err: unknown) => this.fail(c, err, frame.id),
         );
         return;
