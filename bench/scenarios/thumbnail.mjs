@@ -1,6 +1,6 @@
 // Files: a phone photo (12 megapixels, JPEG with EXIF and GPS) uploaded one at a time. The server
-// answers after detecting the type from the bytes, re-encoding the photo without its metadata,
-// making the thumbnail and the blurhash, so the time per upload is an upper bound of the
+// answers after detecting the type from the bytes, removing the photo's metadata (losslessly:
+// the JPEG's segments are rewritten, not its pixels), making the thumbnail and the blurhash, so the time per upload is an upper bound of the
 // thumbnail's own time.
 import sharp from 'sharp';
 import { registerUsers } from '../lib/clients.mjs';

@@ -261,6 +261,20 @@ describeEachDialect('attachments', (dialect) => {
     await carol.uploadFile(chunk, { name: 'fits.bin' });
   });
 
+  it('uploads are rate-limited per user: past the limit a clear 429 with Retry-After, and nothing stored', async () => {
+    const frank = await suite.user('frank', false);
+    const limit = suite.t.server.config.files.uploadsPerMinute;
+    const tiny = Buffer.from('tiny file');
+    for (let i = 0; i < limit; i++) await frank.uploadFile(tiny, { name: `t${i}.txt` });
+    const refused = await raw(frank, '/api/v1/files?name=over.txt', { method: 'POST', body: tiny, headers: { 'content-type': 'application/octet-stream' } });
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).error.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await frank.storageUsage()).usedBytes).toBe(limit * tiny.length);
+    // Others upload as before.
+    await alice.uploadFile(tiny, { name: 'unaffected.txt' });
+  });
+
   it('deleting a message deletes its files', async () => {
     const upload = await alice.uploadFile(await png(), { name: 'gone.png' });
     const sent = await alice.sendMessage(dm, 'soon gone', { attachments: [upload.id] });
