@@ -1,5 +1,6 @@
 export * from './common.js';
 export * from './conversations.js';
+export * from './cookies.js';
 export * from './emoji.js';
 export * from './errors.js';
 export * from './events.js';

@@ -33,22 +33,33 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 
+/**
+ * How the new session reaches the client: `token` in the answer (apps, bots, the SDK in Node), or
+ * `cookie`: an HttpOnly cookie that page scripts cannot read, with a CSRF cookie to echo in the
+ * `X-Parley-CSRF` header of every write (browsers).
+ */
+export const SessionDelivery = z.enum(['token', 'cookie']);
+export type SessionDelivery = z.infer<typeof SessionDelivery>;
+
 export const RegisterBody = z.object({
   username: Username,
   password: Password,
   displayName: displayText(limits.displayNameMaxLength).optional(),
+  session: SessionDelivery.default('token'),
 });
-export type RegisterBody = z.infer<typeof RegisterBody>;
+export type RegisterBody = z.input<typeof RegisterBody>;
 
 export const LoginBody = z.object({
   username: z.string().trim().toLowerCase().min(1).max(limits.usernameMaxLength),
   password: z.string().min(1).max(limits.passwordMaxLength),
+  session: SessionDelivery.default('token'),
 });
-export type LoginBody = z.infer<typeof LoginBody>;
+export type LoginBody = z.input<typeof LoginBody>;
 
 export const AuthResult = z.object({
   user: User,
-  token: z.string(),
+  /** The session token; absent when the session was delivered as a cookie. */
+  token: z.string().optional(),
   sessionId: Id,
 });
 export type AuthResult = z.infer<typeof AuthResult>;

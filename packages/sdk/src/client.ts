@@ -1,4 +1,5 @@
 import {
+  CSRF_COOKIE,
   limits,
   routes,
   type AuthResult,
@@ -32,7 +33,8 @@ import { TypedEmitter } from './emitter.js';
 import { GifsApi } from './gifs.js';
 import { HttpClient, type FetchLike, type TransferOptions, type UploadData } from './http.js';
 import { RealtimeSocket, type ConnectionState, type SocketFactory } from './socket.js';
-import { defaultSocketFactory, isNode } from './transport.js';
+import { defaultSocketFactory, isNode, pageCookie } from './transport.js';
+import { ParleyError } from './errors.js';
 import { TypingTracker } from './typing.js';
 
 export interface ParleyClientOptions {
@@ -40,6 +42,12 @@ export interface ParleyClientOptions {
   baseUrl: string;
   /** A session token from register/login; omit in a browser that uses the session cookie. */
   token?: string | null;
+  /**
+   * `cookie` in a browser page served by Parley: register/login open an HttpOnly cookie session
+   * (no token ever reaches page scripts), writes carry the CSRF header, and `restore()` picks the
+   * session up after a reload. Default `token`.
+   */
+  session?: 'token' | 'cookie';
   fetch?: FetchLike;
   openSocket?: SocketFactory;
   /** Tell senders when their messages reach this device (default true). */
@@ -113,7 +121,9 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     super();
     const baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.token = options.token ?? null;
-    this.http = new HttpClient(baseUrl, () => this.token, options.fetch ?? ((url, init) => fetch(url, init)));
+    this.http = new HttpClient(baseUrl, () => this.token, options.fetch ?? ((url, init) => fetch(url, init)), () =>
+      options.session === 'cookie' ? pageCookie(CSRF_COOKIE) : null,
+    );
     this.emoji = new CustomEmojiApi(this.http);
     this.gifs = new GifsApi(this.http);
     this.socket = new RealtimeSocket({
@@ -147,11 +157,28 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /** Creates an account and logs in (the client keeps the token). */
   async register(body: RegisterBody): Promise<AuthResult> {
-    return this.authenticated(await this.http.call(routes.register, { body }));
+    return this.authenticated(await this.http.call(routes.register, { body: { ...body, session: this.sessionDelivery } }));
   }
 
   async login(username: string, password: string): Promise<AuthResult> {
-    return this.authenticated(await this.http.call(routes.login, { body: { username, password } }));
+    return this.authenticated(await this.http.call(routes.login, { body: { username, password, session: this.sessionDelivery } }));
+  }
+
+  /**
+   * The logged-in user of a cookie session (a browser page after a reload), or null when there is
+   * none or it ended. With a token, the token's user.
+   */
+  async restore(): Promise<User | null> {
+    try {
+      return await this.me();
+    } catch (err) {
+      if (err instanceof ParleyError && err.status === 401) return null;
+      throw err;
+    }
+  }
+
+  private get sessionDelivery(): 'token' | 'cookie' {
+    return this.options.session ?? 'token';
   }
 
   /** Ends this session (or all of the user's sessions) and closes the socket. */
@@ -425,7 +452,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   }
 
   private authenticated(result: AuthResult): AuthResult {
-    this.token = result.token;
+    this.token = result.token ?? null;
     this.user = result.user;
     return result;
   }

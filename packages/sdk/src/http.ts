@@ -31,6 +31,8 @@ export class HttpClient {
     private readonly baseUrl: string,
     private readonly token: () => string | null,
     private readonly fetchImpl: FetchLike,
+    /** The CSRF value to send with writes when the session is a browser cookie. */
+    private readonly csrf: () => string | null = () => null,
   ) {}
 
   /** Absolute URL of a route, or of a server path such as an attachment's `url`. */
@@ -51,16 +53,18 @@ export class HttpClient {
     return `${this.baseUrl}/api/v1${path}`;
   }
 
-  private headers(): Record<string, string> {
+  private headers(method = 'GET'): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.token();
     if (token) headers.authorization = `Bearer ${token}`;
+    const csrf = method === 'GET' || method === 'HEAD' ? null : this.csrf();
+    if (csrf) headers['x-parley-csrf'] = csrf;
     return headers;
   }
 
   async call<R extends RouteDef>(route: R, input: RouteInput<R>): Promise<RouteResponse<R>> {
     const { body } = input as { body?: unknown };
-    const headers = this.headers();
+    const headers = this.headers(route.method);
     const init: Parameters<FetchLike>[1] = { method: route.method, headers, credentials: 'include' };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -91,7 +95,7 @@ export class HttpClient {
     if (typeof XMLHttpRequest !== 'undefined' && (data instanceof Uint8Array || isBlob(data))) {
       return this.json<R>(await this.xhrUpload(route.method, url, data, total, options));
     }
-    const headers: Record<string, string> = { ...this.headers(), 'content-type': 'application/octet-stream' };
+    const headers: Record<string, string> = { ...this.headers(route.method), 'content-type': 'application/octet-stream' };
     if (total !== null) headers['content-length'] = String(total);
     const init: Parameters<FetchLike>[1] = { method: route.method, headers, credentials: 'include', body: countingStream(data, total, options.onProgress), duplex: 'half' };
     if (options.signal) init.signal = options.signal;
@@ -143,7 +147,7 @@ export class HttpClient {
       const xhr = new XMLHttpRequest();
       xhr.open(method, url);
       xhr.withCredentials = true;
-      for (const [k, v] of Object.entries(this.headers())) xhr.setRequestHeader(k, v);
+      for (const [k, v] of Object.entries(this.headers(method))) xhr.setRequestHeader(k, v);
       xhr.setRequestHeader('content-type', 'application/octet-stream');
       xhr.upload.onprogress = (e) => options.onProgress?.({ sent: e.loaded, total: e.lengthComputable ? e.total : total });
       xhr.onload = () =>

@@ -1,3 +1,4 @@
+import { readCookie } from '@parley/protocol';
 import { ParleyError } from './errors.js';
 import { UNAUTHORIZED_CLOSE, type SocketFactory, type WebSocketLike } from './socket.js';
 
@@ -61,3 +62,8 @@ async function openBrowserSocket(url: string): Promise<WebSocketLike> {
 }
 
 export const defaultSocketFactory: SocketFactory = (url, headers) => (isNode ? openNodeSocket(url, headers) : openBrowserSocket(url));
+
+/** A cookie of this page, or null outside a browser. */
+export function pageCookie(name: string): string | null {
+  return readCookie((globalThis as { document?: { cookie?: string } }).document?.cookie, name);
+}

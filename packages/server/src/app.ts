@@ -26,6 +26,7 @@ import { registerGifRoutes } from './gifs/gifs.routes.js';
 import { GifsService, configuredProvider } from './gifs/gifs.service.js';
 import { Api } from './http/api.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { registerWebApp } from './http/web-app.js';
 import { RateLimiter, createRateLimits } from './http/rate-limit.js';
 import { fillMessageJson } from './messages/message-json.js';
 import { registerMessageRoutes } from './messages/messages.routes.js';
@@ -124,7 +125,10 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
     reply.header('x-content-type-options', 'nosniff');
   });
   const api = new Api(http, authenticator, limits, options.validateResponses ?? false);
-  registerAccountRoutes(api, accounts);
+  registerAccountRoutes(api, accounts, {
+    secure: config.publicUrl?.startsWith('https:') ?? false,
+    maxAgeSeconds: config.sessionTtlDays * 86_400,
+  });
   registerConversationRoutes(api, conversations);
   registerMessageRoutes(api, messages, limits);
   registerPreviewRoutes(api, previews);
@@ -136,6 +140,7 @@ export async function startServer(options: StartOptions): Promise<ParleyServer> 
   registerGifRoutes(api, gifs, files.store, { search: gifSearchLimit, uploads: uploadLimit });
   const openApi = buildOpenApiDocument({ version: VERSION });
   http.get('/api/v1/openapi.json', async () => openApi);
+  registerWebApp(http, config.webDir);
 
   const frames: FrameHandler = new FrameHandler({
     log,

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { ApiError } from '../lib/errors.js';
+import { CSRF_HEADER, SESSION_COOKIE, readCookie } from '@parley/protocol';
+import { csrfMatches, needsCsrf } from './session-cookie.js';
 import { consumeWsTicket, findSessionByTokenHash, touchSession } from './sessions.repository.js';
 import { hashToken } from './tokens.js';
 
@@ -10,12 +12,13 @@ export interface AuthContext {
 }
 
 interface HeaderSource {
+  method?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
 }
 
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** Resolves bearer tokens and WebSocket tickets to sessions. */
+/** Resolves bearer tokens, session cookies and WebSocket tickets to sessions. */
 export class Authenticator {
   private readonly lastTouched = new Map<string, number>();
 
@@ -31,10 +34,20 @@ export class Authenticator {
   }
 
   async tryFromRequest(request: HeaderSource): Promise<AuthContext | null> {
-    const header = request.headers.authorization;
-    if (typeof header !== 'string') return null;
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    return match?.[1] ? this.fromToken(match[1]) : null;
+    const bearer = request.headers.authorization;
+    if (typeof bearer === 'string') {
+      const match = /^Bearer\s+(\S+)$/i.exec(bearer);
+      return match?.[1] ? this.fromToken(match[1]) : null;
+    }
+    const cookies = request.headers.cookie;
+    const cookie = readCookie(typeof cookies === 'string' ? cookies : null, SESSION_COOKIE);
+    if (!cookie) return null;
+    // A browser sends the cookie with requests that other sites make it send: a write must also
+    // carry the CSRF value, which only Parley's own pages can read.
+    if (needsCsrf(request.method) && !csrfMatches(cookie, request.headers[CSRF_HEADER])) {
+      throw new ApiError('csrf_failed', `Writes with the session cookie need the ${CSRF_HEADER} header (the parley_csrf cookie's value)`);
+    }
+    return this.fromToken(cookie);
   }
 
   async fromToken(token: string): Promise<AuthContext | null> {

@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { fileURLToPath } from 'node:url';
 import { parseFetchAllow } from '../fetch/allowlist.js';
+
+/** packages/web/dist, from src/config or dist/config alike. */
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 /**
  * Every setting is an environment variable, parsed once at start; all problems are reported
@@ -29,6 +33,7 @@ export const configSchema = z.object({
   PARLEY_SQLITE_WRITER: z.enum(['auto', 'thread', 'inline']).default('auto'),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARLEY_PUBLIC_URL: z.url().optional(),
+  PARLEY_WEB_DIR: z.string().min(1).optional(),
   PARLEY_ALLOWED_ORIGINS: list,
   PARLEY_TRUST_PROXY: bool(false),
   PARLEY_BODY_LIMIT_BYTES: int(64 * 1024, 1024, 16 * 1024 * 1024),
@@ -83,6 +88,8 @@ export type Config = Readonly<{
   sqliteWriter: 'auto' | 'thread' | 'inline';
   logLevel: z.infer<typeof configSchema>['PARLEY_LOG_LEVEL'];
   publicUrl: string | null;
+  /** The built web app served at `/` (packages/web/dist unless PARLEY_WEB_DIR says otherwise). */
+  webDir: string;
   allowedOrigins: readonly string[];
   trustProxy: boolean;
   bodyLimitBytes: number;
@@ -139,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqliteWriter: c.PARLEY_SQLITE_WRITER,
     logLevel: c.PARLEY_LOG_LEVEL,
     publicUrl: c.PARLEY_PUBLIC_URL ?? null,
+    webDir: c.PARLEY_WEB_DIR ? path.resolve(c.PARLEY_WEB_DIR) : DEFAULT_WEB_DIR,
     allowedOrigins: Object.freeze(c.PARLEY_ALLOWED_ORIGINS),
     trustProxy: c.PARLEY_TRUST_PROXY,
     bodyLimitBytes: c.PARLEY_BODY_LIMIT_BYTES,

@@ -11,6 +11,8 @@ export type RequestContext<R extends RouteDef> = RouteParsed<R> & {
   userAgent: string | null;
   /** Answer with the route's other success status (e.g. 200 for an existing DM). */
   useAlternateStatus(): void;
+  /** Adds a response header (e.g. the Set-Cookie of a browser session). */
+  setHeader(name: string, value: string | string[]): void;
 };
 
 /**
@@ -60,7 +62,7 @@ export class Api {
 
   private readonly uploadRoutes: ((scope: FastifyInstance) => void)[] = [];
 
-  private async context<R extends RouteDef>(def: R, request: FastifyRequest, setStatus: (s: number) => void): Promise<RequestContext<R>> {
+  private async context<R extends RouteDef>(def: R, request: FastifyRequest, reply: FastifyReply, setStatus: (s: number) => void): Promise<RequestContext<R>> {
     const ip = request.ip;
     this.limits.requests.enforce(ip, 'requests');
     if (def.authRateLimited) this.limits.auth.enforce(ip, 'login attempts');
@@ -73,6 +75,7 @@ export class Api {
       ip,
       userAgent: request.headers['user-agent']?.slice(0, 256) ?? null,
       useAlternateStatus: () => setStatus(def.alsoStatus ?? def.status),
+      setHeader: (name: string, value: string | string[]) => void reply.header(name, value),
     } as RequestContext<R>;
   }
 
@@ -86,7 +89,7 @@ export class Api {
           let status: number = def.status;
           let result: unknown;
           try {
-            const ctx = await this.context(def, request, (s) => (status = s));
+            const ctx = await this.context(def, request, reply, (s) => (status = s));
             result = await handler(ctx, request, reply);
           } catch (err) {
             // An upload refused before its body was read in full: close the connection after
@@ -115,7 +118,7 @@ export class Api {
       url: '/api/v1' + def.path,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         let status: number = def.status;
-        const ctx = await this.context(def, request, (s) => (status = s));
+        const ctx = await this.context(def, request, reply, (s) => (status = s));
         const result = await handler(ctx);
         reply.code(status);
         if (result instanceof JsonText) {
