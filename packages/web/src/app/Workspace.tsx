@@ -1,0 +1,55 @@
+import type { ConversationSummary, User } from '@parley/sdk';
+import { useEffect, useState } from 'react';
+import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
+import { NewMessageDialog } from '../conversations/NewMessageDialog.js';
+import { Sidebar } from '../conversations/Sidebar.js';
+import { useConversations } from '../conversations/useConversations.js';
+import { t } from '../i18n/index.js';
+import { ConversationPane } from '../messages/ConversationPane.js';
+import { useClient } from './client.js';
+import { useOpenConversation } from './route.js';
+
+/** The logged-in app: header, conversation list, open conversation. Lives as long as the session. */
+export function Workspace({ me, onLogout }: { me: User; onLogout: () => Promise<void> }) {
+  const client = useClient();
+  const [openId, open] = useOpenConversation();
+  const conversations = useConversations(me, openId);
+  const [composing, setComposing] = useState(false);
+  const openSummary = conversations.list.find((s) => s.conversation.id === openId) ?? null;
+
+  useEffect(() => {
+    // Failures show in the connection indicator; the SDK keeps retrying by itself.
+    client.connect().catch(() => undefined);
+    return () => client.disconnect();
+  }, [client]);
+
+  const started = (summary: ConversationSummary) => {
+    conversations.put(summary);
+    setComposing(false);
+    open(summary.conversation.id);
+  };
+
+  return (
+    <div className="workspace">
+      <header className="topbar">
+        <span className="brand">Parley</span>
+        <ConnectionIndicator />
+        <span className="me" title={`@${me.username}`}>
+          {me.displayName}
+        </span>
+        <button type="button" className="link" onClick={() => void onLogout()}>
+          {t('auth.logout')}
+        </button>
+      </header>
+      <Sidebar me={me} conversations={conversations} openId={openId} onOpen={open} onNewMessage={() => setComposing(true)} />
+      <main className="main">
+        {openSummary ? (
+          <ConversationPane key={openSummary.conversation.id} summary={openSummary} me={me} onRead={conversations.markedRead} />
+        ) : (
+          <p className="muted pane-placeholder">{conversations.loaded || !openId ? t('pane.empty') : t('app.loading')}</p>
+        )}
+      </main>
+      {composing && <NewMessageDialog me={me} onStarted={started} onClose={() => setComposing(false)} />}
+    </div>
+  );
+}

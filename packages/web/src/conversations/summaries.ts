@@ -1,0 +1,64 @@
+import type { ConversationSummary, Message } from '@parley/sdk';
+import { t } from '../i18n/index.js';
+
+/** Most recent activity first; conversations without messages by creation time. */
+export function sortByActivity(list: readonly ConversationSummary[]): ConversationSummary[] {
+  const activity = (s: ConversationSummary) => s.conversation.lastMessageAt ?? s.conversation.createdAt;
+  return [...list].sort((a, b) => (activity(a) < activity(b) ? 1 : activity(a) > activity(b) ? -1 : 0));
+}
+
+/** The list after a new message: preview, position and unread count follow it. */
+export function withNewMessage(list: readonly ConversationSummary[], message: Message, meId: string, viewing: boolean): ConversationSummary[] {
+  return sortByActivity(
+    list.map((s) => {
+      if (s.conversation.id !== message.conversationId || message.seq <= s.conversation.lastSeq) return s;
+      const unread = message.senderId !== meId && !viewing && message.seq > s.membership.readSeq;
+      return {
+        ...s,
+        conversation: { ...s.conversation, lastSeq: message.seq, lastMessageAt: message.createdAt },
+        lastMessage: message,
+        unreadCount: s.unreadCount + (unread ? 1 : 0),
+      };
+    }),
+  );
+}
+
+/** An edit or deletion only changes the preview when it is of the last message. */
+export function withChangedMessage(list: readonly ConversationSummary[], message: Message): ConversationSummary[] {
+  return list.map((s) => (s.lastMessage?.id === message.id ? { ...s, lastMessage: message } : s));
+}
+
+/** My read position moved (here or on another device). */
+export function withRead(list: readonly ConversationSummary[], conversationId: string, seq: number): ConversationSummary[] {
+  return list.map((s) => {
+    if (s.conversation.id !== conversationId || seq <= s.membership.readSeq) return s;
+    // Exact counts for a partial read would need the messages in between; reading up to the end is the common case.
+    const unreadCount = seq >= s.conversation.lastSeq ? 0 : s.unreadCount;
+    return { ...s, membership: { ...s.membership, readSeq: seq }, unreadCount };
+  });
+}
+
+export function upsert(list: readonly ConversationSummary[], summary: ConversationSummary): ConversationSummary[] {
+  return sortByActivity([summary, ...list.filter((s) => s.conversation.id !== summary.conversation.id)]);
+}
+
+/** What the sidebar and the pane header call a conversation. */
+export function conversationTitle(s: ConversationSummary): string {
+  const c = s.conversation;
+  switch (c.kind) {
+    case 'dm':
+      return s.peer?.displayName || s.peer?.username || t('conversation.deletedUser');
+    case 'group':
+      return c.title || t('conversation.untitled');
+    case 'channel':
+      return c.name ? `#${c.name}` : t('conversation.untitled');
+  }
+}
+
+/** One line of the last message for the sidebar (plain text, trimmed to a line). */
+export function previewText(s: ConversationSummary, meId: string): string {
+  const m = s.lastMessage;
+  if (!m) return t('sidebar.noMessages');
+  const text = m.deletedAt ? t('message.deleted') : m.text.replace(/\s+/g, ' ').trim() || '📎';
+  return m.senderId === meId ? t('sidebar.you', { text }) : text;
+}

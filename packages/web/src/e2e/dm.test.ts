@@ -1,0 +1,113 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../../server/src/testing/harness.js';
+import { buildWebApp, launchChromium, skipBrowserTests } from './browser.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+describe.skipIf(skipBrowserTests)('web app: two people talk in a DM', () => {
+  let app: { dir: string; remove(): void } | undefined;
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  /**
+   * Errors the page logged, CSP violations included: the app must run clean under the server's
+   * policy. HTTP errors the app expects and handles (401 before login, 409 for a taken username)
+   * are logged by Chromium as "Failed to load resource" and left out.
+   */
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    app = await buildWebApp();
+    server = await startTestServer('sqlite', { PARLEY_WEB_DIR: app.dir });
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.close();
+    app?.remove();
+  });
+
+  async function openApp(): Promise<Page> {
+    const context = await browser!.newContext({ locale: 'en-US' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && pageErrors.push(m.text()));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(server!.url);
+    return page;
+  }
+
+  async function register(page: Page, username: string, displayName: string): Promise<void> {
+    await page.getByRole('button', { name: 'New here? Create an account' }).click();
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Display name').fill(displayName);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('status').filter({ hasText: 'Online' }).waitFor();
+  }
+
+  const timeline = (page: Page) => page.locator('.timeline');
+  const sentMessage = (page: Page, text: string) => timeline(page).locator('.message[data-status="sent"]', { hasText: text });
+
+  it('sends live both ways and stays logged in across a reload', async () => {
+    const alice = await openApp();
+    const bob = await openApp();
+    await register(alice, 'alice', 'Alice Liddell');
+    await register(bob, 'bob', 'Bob Builder');
+
+    // A username already taken is explained, not just refused.
+    const mallory = await openApp();
+    await mallory.getByRole('button', { name: 'New here? Create an account' }).click();
+    await mallory.getByLabel('Username').fill('bob');
+    await mallory.getByLabel('Password').fill(PASSWORD);
+    await mallory.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => mallory.getByRole('alert').textContent()).toBe('That username is already taken.');
+
+    await alice.getByRole('button', { name: 'New message' }).click();
+    await alice.getByLabel('Find a person by name').fill('bob');
+    await alice.getByRole('dialog').getByRole('button', { name: /Bob Builder/ }).click();
+    await alice.getByRole('heading', { name: 'Bob Builder' }).waitFor();
+
+    const composer = alice.getByLabel('Message', { exact: true });
+    await composer.fill('hello bob');
+    await composer.press('Enter');
+    await sentMessage(alice, 'hello bob').waitFor();
+    expect(await composer.inputValue()).toBe('');
+
+    // Bob's list gets the new conversation live, with its preview and an unread badge.
+    const bobsItem = bob.getByRole('button', { name: /Alice Liddell/ });
+    await bobsItem.filter({ hasText: 'hello bob' }).waitFor();
+    expect(await bobsItem.locator('.badge').textContent()).toBe('1');
+    await bobsItem.click();
+    await sentMessage(bob, 'hello bob').waitFor();
+    await bobsItem.locator('.badge').waitFor({ state: 'detached' });
+
+    // Shift+Enter is a new line, Enter sends.
+    const bobsComposer = bob.getByLabel('Message', { exact: true });
+    await bobsComposer.fill('hi alice');
+    await bobsComposer.press('Shift+Enter');
+    await bobsComposer.pressSequentially('how are you?');
+    await bobsComposer.press('Enter');
+    await sentMessage(alice, 'how are you?').waitFor();
+    expect(await sentMessage(alice, 'how are you?').locator('.text').textContent()).toBe('hi alice\nhow are you?');
+    // Bob's two lines are one message under his name; Alice's is another group.
+    expect(await timeline(alice).locator('.message-group .sender').allTextContents()).toEqual(['Alice Liddell', 'Bob Builder']);
+
+    // Text is text: markup typed by someone is shown, never run.
+    await composer.fill('<img src=x onerror="document.title=1"> <b>bold</b>');
+    await composer.press('Enter');
+    await sentMessage(bob, '<b>bold</b>').waitFor();
+    expect(await timeline(bob).locator('img, b').count()).toBe(0);
+
+    await alice.reload();
+    await alice.getByRole('status').filter({ hasText: 'Online' }).waitFor();
+    await alice.getByRole('heading', { name: 'Bob Builder' }).waitFor();
+    await sentMessage(alice, 'hello bob').waitFor();
+    expect(await alice.getByLabel('Username').count()).toBe(0);
+
+    expect(pageErrors).toEqual([]);
+  });
+});

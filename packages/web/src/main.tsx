@@ -1,0 +1,13 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App.js';
+import { createClient } from './app/client.js';
+import { locale } from './i18n/index.js';
+import './app/theme.css';
+
+document.documentElement.lang = locale;
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App client={createClient()} />
+  </StrictMode>,
+);

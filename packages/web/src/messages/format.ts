@@ -1,0 +1,22 @@
+import { locale, t } from '../i18n/index.js';
+
+const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+const fullDate = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const fullDateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' });
+
+export function formatTime(iso: string): string {
+  return time.format(new Date(iso));
+}
+
+/** For a tooltip: the exact moment. */
+export function formatDateTime(iso: string): string {
+  return fullDateTime.format(new Date(iso));
+}
+
+export function formatDay(date: Date, now = new Date()): string {
+  const startOf = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((startOf(now) - startOf(date)) / 86_400_000);
+  if (days === 0) return t('day.today');
+  if (days === 1) return t('day.yesterday');
+  return fullDate.format(date);
+}

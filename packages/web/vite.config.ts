@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const source = (pkg: string) => fileURLToPath(new URL(`../${pkg}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  plugins: [react()],
+  resolve: {
+    // Bundle the workspace packages from source, so the app builds without building them first.
+    alias: { '@parley/sdk': source('sdk'), '@parley/protocol': source('protocol') },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // The server's CSP allows no inline script: the preload polyfill is one.
+    modulePreload: { polyfill: false },
+    // Every asset as a file, never a data: URL inlined in CSS or JS.
+    assetsInlineLimit: 0,
+    target: 'es2022',
+    // The app's size budget (minified kB of one chunk); the build warns past it.
+    chunkSizeWarningLimit: 450,
+  },
+  server: {
+    // `npm run dev -w @parley/web` next to a server on the default port.
+    proxy: { '/api': { target: 'http://127.0.0.1:8080', ws: true } },
+  },
+});
