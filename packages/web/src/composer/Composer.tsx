@@ -1,14 +1,18 @@
 import { useState, type KeyboardEvent } from 'react';
 import { t } from '../i18n/index.js';
 
-/** Multi-line input: Enter sends, Shift+Enter starts a new line. */
-export function Composer({ onSend }: { onSend: (text: string) => void }) {
+/** Multi-line input: Enter sends, Shift+Enter starts a new line; `onTextChange` hears every edit (typing indicator). */
+export function Composer({ onSend, onTextChange }: { onSend: (text: string) => void; onTextChange?: (text: string) => void }) {
   const [text, setText] = useState('');
+  const change = (next: string) => {
+    setText(next);
+    onTextChange?.(next);
+  };
 
   const submit = () => {
     if (!text.trim()) return;
     onSend(text);
-    setText('');
+    change('');
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -31,7 +35,7 @@ export function Composer({ onSend }: { onSend: (text: string) => void }) {
         placeholder={t('composer.placeholder')}
         rows={1}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => change(e.target.value)}
         onKeyDown={onKeyDown}
         autoFocus
       />

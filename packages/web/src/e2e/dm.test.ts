@@ -85,13 +85,23 @@ describe.skipIf(skipBrowserTests)('web app: two people talk in a DM', () => {
     await sentMessage(bob, 'hello bob').waitFor();
     await bobsItem.locator('.badge').waitFor({ state: 'detached' });
 
-    // Shift+Enter is a new line, Enter sends.
+    // Both are here: the DM's header says so.
+    await alice.locator('.pane-head .presence[data-status="online"]').waitFor();
+    expect(await bob.locator('.pane-head .presence').textContent()).toContain('Online');
+
+    // Bob types: Alice sees it while he does, and it goes once he sends.
     const bobsComposer = bob.getByLabel('Message', { exact: true });
+    await bobsComposer.pressSequentially('hi');
+    await alice.locator('.typing', { hasText: 'Bob Builder is typing…' }).waitFor();
+    await bobsComposer.fill('');
+
+    // Shift+Enter is a new line, Enter sends.
     await bobsComposer.fill('hi alice');
     await bobsComposer.press('Shift+Enter');
     await bobsComposer.pressSequentially('how are you?');
     await bobsComposer.press('Enter');
     await sentMessage(alice, 'how are you?').waitFor();
+    await alice.locator('.typing', { hasText: 'typing' }).waitFor({ state: 'detached' });
     expect(await sentMessage(alice, 'how are you?').locator('.text').textContent()).toBe('hi alice\nhow are you?');
     // Bob's two lines are one message under his name; Alice's is another group.
     expect(await timeline(alice).locator('.message-group .sender').allTextContents()).toEqual(['Alice Liddell', 'Bob Builder']);

@@ -52,6 +52,13 @@ export const en = {
   'composer.placeholder': 'Write a message',
   'composer.label': 'Message',
   'composer.send': 'Send',
+  'presence.online': 'Online',
+  'presence.away': 'Away',
+  'presence.offline': 'Offline',
+  'presence.lastSeen': 'Last seen {when}',
+  'typing.one': '{name} is typing…',
+  'typing.two': '{first} and {second} are typing…',
+  'typing.many': 'Several people are typing…',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -53,4 +53,11 @@ export const fr: Record<MessageKey, string> = {
   'composer.placeholder': 'Écrire un message',
   'composer.label': 'Message',
   'composer.send': 'Envoyer',
+  'presence.online': 'En ligne',
+  'presence.away': 'Absent',
+  'presence.offline': 'Hors ligne',
+  'presence.lastSeen': 'Vu pour la dernière fois {when}',
+  'typing.one': '{name} est en train d’écrire…',
+  'typing.two': '{first} et {second} sont en train d’écrire…',
+  'typing.many': 'Plusieurs personnes sont en train d’écrire…',
 };

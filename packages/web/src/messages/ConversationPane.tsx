@@ -4,8 +4,11 @@ import { useClient } from '../app/client.js';
 import { Composer } from '../composer/Composer.js';
 import { conversationTitle } from '../conversations/summaries.js';
 import { t } from '../i18n/index.js';
+import { usePresence } from '../presence/usePresence.js';
+import { formatLastSeen } from './format.js';
 import { MessageList } from './MessageList.js';
 import { useMessages } from './useMessages.js';
+import { useTypingNotifier, useTypingUsers } from './useTyping.js';
 
 interface ConversationPaneProps {
   summary: ConversationSummary;
@@ -20,11 +23,14 @@ export function ConversationPane({ summary, me, onRead }: ConversationPaneProps)
   const state = useMessages(id, me);
   const people = usePeople(summary);
   useMarkRead(id, summary.membership.readSeq, state.messages.at(-1)?.seq ?? 0, onRead);
+  const typing = useTypingUsers(id, me.id);
+  const notifyTyping = useTypingNotifier(id);
 
   return (
     <section className="pane" aria-label={conversationTitle(summary)}>
       <header className="pane-head">
         <h2>{conversationTitle(summary)}</h2>
+        {summary.peer && <PeerPresence userId={summary.peer.id} />}
         {summary.conversation.topic && <span className="muted topic">{summary.conversation.topic}</span>}
       </header>
       {state.error && (
@@ -36,9 +42,36 @@ export function ConversationPane({ summary, me, onRead }: ConversationPaneProps)
         </p>
       )}
       <MessageList state={state} me={me} people={people} />
-      <Composer key={id} onSend={state.send} />
+      <p className="typing muted" aria-live="polite">
+        {typingLine(typing.map((userId) => people.get(userId)?.displayName ?? t('conversation.deletedUser')))}
+      </p>
+      <Composer key={id} onSend={state.send} onTextChange={notifyTyping} />
     </section>
   );
+}
+
+/** "Online", "Away" or "Last seen …" under a DM's title. */
+function PeerPresence({ userId }: { userId: string }) {
+  const presence = usePresence(userId);
+  if (!presence) return null;
+  const label =
+    presence.status === 'offline'
+      ? presence.lastSeenAt
+        ? t('presence.lastSeen', { when: formatLastSeen(presence.lastSeenAt) })
+        : t('presence.offline')
+      : t(presence.status === 'online' ? 'presence.online' : 'presence.away');
+  return (
+    <span className={`presence presence-${presence.status}`} data-status={presence.status}>
+      {label}
+    </span>
+  );
+}
+
+function typingLine(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return t('typing.one', { name: names[0]! });
+  if (names.length === 2) return t('typing.two', { first: names[0]!, second: names[1]! });
+  return t('typing.many');
 }
 
 /** Who can appear as a sender here: the DM peer at once, everyone once the member list arrives. */

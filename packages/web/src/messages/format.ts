@@ -20,3 +20,10 @@ export function formatDay(date: Date, now = new Date()): string {
   if (days === 1) return t('day.yesterday');
   return fullDate.format(date);
 }
+
+/** When someone was last online: the time if today, else the day and the time. */
+export function formatLastSeen(iso: string, now = new Date()): string {
+  const date = new Date(iso);
+  const day = formatDay(date, now);
+  return day === t('day.today') ? time.format(date) : `${day} ${time.format(date)}`;
+}
