@@ -102,7 +102,7 @@ describe.skipIf(skipBrowserTests)('web app: two people talk in a DM', () => {
     await bobsComposer.press('Enter');
     await sentMessage(alice, 'how are you?').waitFor();
     await alice.locator('.typing', { hasText: 'typing' }).waitFor({ state: 'detached' });
-    expect(await sentMessage(alice, 'how are you?').locator('.text').textContent()).toBe('hi alice\nhow are you?');
+    expect(await sentMessage(alice, 'how are you?').locator('.text').innerText()).toBe('hi alice\nhow are you?');
     // Bob's two lines are one message under his name; Alice's is another group.
     expect(await timeline(alice).locator('.message-group .sender').allTextContents()).toEqual(['Alice Liddell', 'Bob Builder']);
 
@@ -111,6 +111,15 @@ describe.skipIf(skipBrowserTests)('web app: two people talk in a DM', () => {
     await composer.press('Enter');
     await sentMessage(bob, '<b>bold</b>').waitFor();
     expect(await timeline(bob).locator('img, b').count()).toBe(0);
+
+    // Markdown is formatted, safely: bold, code, links to http(s) only.
+    await composer.fill('**strong** and `code` at https://example.com/page or [x](javascript:alert(1))');
+    await composer.press('Enter');
+    const formatted = sentMessage(bob, 'strong');
+    await formatted.waitFor();
+    expect(await formatted.locator('strong').textContent()).toBe('strong');
+    expect(await formatted.locator('code').textContent()).toBe('code');
+    expect(await formatted.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['https://example.com/page']);
 
     await alice.reload();
     await alice.getByRole('status').filter({ hasText: 'Online' }).waitFor();

@@ -2,6 +2,7 @@ import type { User } from '@parley/sdk';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { t } from '../i18n/index.js';
 import { formatDateTime, formatDay, formatTime } from './format.js';
+import { renderMarkdown } from './markdown.js';
 import { buildTimeline, type TimelineEntry } from './timeline.js';
 import type { MessagesState } from './useMessages.js';
 
@@ -70,7 +71,7 @@ export function MessageList({ state, me, people }: MessageListProps) {
               </div>
               <ul className="group-messages">
                 {item.entries.map((entry) => (
-                  <Entry key={entry.key} entry={entry} onRetry={retry} />
+                  <Entry key={entry.key} entry={entry} ownUsername={me.username} onRetry={retry} />
                 ))}
               </ul>
             </li>
@@ -94,13 +95,13 @@ function EntryTime({ entry }: { entry: TimelineEntry }) {
   );
 }
 
-/** One message. Text is a React text node with `white-space: pre-wrap`: never parsed as HTML. */
-function Entry({ entry, onRetry }: { entry: TimelineEntry; onRetry: (clientId: string) => void }) {
+/** One message. Its Markdown becomes React elements (`renderMarkdown`): never parsed as HTML. */
+function Entry({ entry, ownUsername, onRetry }: { entry: TimelineEntry; ownUsername: string; onRetry: (clientId: string) => void }) {
   if (entry.kind === 'local') {
     const { pending } = entry;
     return (
       <li className={`message ${pending.status}`} data-status={pending.status}>
-        <p className="text">{pending.text}</p>
+        <div className="text">{renderMarkdown(pending.text, { ownUsername })}</div>
         {pending.status === 'pending' ? (
           <span className="status muted">{t('message.pending')}</span>
         ) : (
@@ -120,10 +121,10 @@ function Entry({ entry, onRetry }: { entry: TimelineEntry; onRetry: (clientId: s
       {message.deletedAt ? (
         <p className="text deleted">{t('message.deleted')}</p>
       ) : (
-        <p className="text">
-          {message.text}
+        <div className="text">
+          {renderMarkdown(message.text, { ownUsername })}
           {message.editedAt && <span className="edited muted"> {t('message.edited')}</span>}
-        </p>
+        </div>
       )}
       <EntryTime entry={entry} />
     </li>
