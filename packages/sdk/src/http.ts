@@ -1,4 +1,4 @@
-import type { ErrorBody, RouteDef, RouteInput, RouteResponse } from '@parley/protocol';
+import { CSRF_HEADER, needsCsrf, type ErrorBody, type RouteDef, type RouteInput, type RouteResponse } from '@parley/protocol';
 import { ParleyError } from './errors.js';
 
 export type FetchLike = (
@@ -57,8 +57,8 @@ export class HttpClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.token();
     if (token) headers.authorization = `Bearer ${token}`;
-    const csrf = method === 'GET' || method === 'HEAD' ? null : this.csrf();
-    if (csrf) headers['x-parley-csrf'] = csrf;
+    const csrf = needsCsrf(method) ? this.csrf() : null;
+    if (csrf) headers[CSRF_HEADER] = csrf;
     return headers;
   }
 

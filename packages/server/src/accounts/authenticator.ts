@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { ApiError } from '../lib/errors.js';
-import { CSRF_HEADER, SESSION_COOKIE, readCookie } from '@parley/protocol';
-import { csrfMatches, needsCsrf } from './session-cookie.js';
+import { CSRF_HEADER, SESSION_COOKIE, needsCsrf, readCookie } from '@parley/protocol';
+import { csrfMatches } from './session-cookie.js';
 import { consumeWsTicket, findSessionByTokenHash, touchSession } from './sessions.repository.js';
 import { hashToken } from './tokens.js';
 

@@ -5,8 +5,6 @@ import { CSRF_COOKIE, SESSION_COOKIE } from '@parley/protocol';
 // authenticated by it must echo a CSRF value (double submit): a readable cookie holding a digest
 // of the token, which another site can neither read nor derive.
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 export function csrfFor(token: string): string {
   return createHash('sha256').update('parley-csrf\0').update(token).digest('base64url');
 }
@@ -16,10 +14,6 @@ export function csrfMatches(token: string, sent: string | string[] | undefined):
   const expected = Buffer.from(csrfFor(token));
   const actual = Buffer.from(sent);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
-
-export function needsCsrf(method: string | undefined): boolean {
-  return !SAFE_METHODS.has((method ?? 'GET').toUpperCase());
 }
 
 export interface CookieOptions {

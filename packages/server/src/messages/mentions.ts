@@ -1,7 +1,4 @@
-import { limits } from '@parley/protocol';
-
-/** Words that mention everyone in the conversation instead of a user. */
-export const BROADCAST_MENTIONS = new Set(['channel', 'here', 'everyone']);
+import { limits, RESERVED_USERNAMES } from '@parley/protocol';
 
 const MAX_MENTIONS = 50;
 
@@ -36,7 +33,8 @@ export function parseMentions(text: string): ParsedMentions {
   let channel = false;
   for (const match of prose.matchAll(/(?<![\w@.])@([a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?)/gi)) {
     const name = (match[1] ?? '').toLowerCase();
-    if (BROADCAST_MENTIONS.has(name)) channel = true;
+    // The reserved names are the words that mention everyone in the conversation.
+    if (RESERVED_USERNAMES.has(name)) channel = true;
     else if (name.length >= limits.usernameMinLength && name.length <= limits.usernameMaxLength) usernames.add(name);
     if (usernames.size >= MAX_MENTIONS) break;
   }
