@@ -46,6 +46,12 @@ export function registerWebApp(app: FastifyInstance, webDir: string): void {
   const root = path.resolve(webDir);
   const index = path.join(root, 'index.html');
 
+  // Off the event loop: a page or asset request must not block the sockets while the disk answers.
+  const fileSize = async (file: string) => {
+    const stat = await fs.promises.stat(file).catch(() => null);
+    return stat?.isFile() ? stat.size : null;
+  };
+
   const send = (reply: FastifyReply, file: string, size: number) => {
     const hashed = file.startsWith(path.join(root, 'assets') + path.sep);
     return reply
@@ -71,12 +77,12 @@ export function registerWebApp(app: FastifyInstance, webDir: string): void {
     const file = path.join(root, path.normalize(decoded));
     // path.join normalises `..` away; anything that still escapes the root is refused.
     if (decoded.includes('\0') || (file !== root && !file.startsWith(root + path.sep))) throw new ApiError('not_found', 'No such file');
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (stat?.isFile()) return send(reply, file, stat.size);
+    const size = await fileSize(file);
+    if (size !== null) return send(reply, file, size);
     // A missing file with an extension is a missing asset, not a page of the app.
     if (path.extname(decoded)) throw new ApiError('not_found', 'No such file');
-    const indexStat = fs.statSync(index, { throwIfNoEntry: false });
-    if (!indexStat?.isFile()) throw new ApiError('not_found', 'The web app is not built: run `npm run build`; the API is at /api/v1');
-    return send(reply, index, indexStat.size);
+    const indexSize = await fileSize(index);
+    if (indexSize === null) throw new ApiError('not_found', 'The web app is not built: run `npm run build`; the API is at /api/v1');
+    return send(reply, index, indexSize);
   });
 }
