@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DB } from './schema.js';
 import { migrations } from './migrations/index.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteWriterDialect, withStatementCache, type WriterPlacement } from './sqlite-writer-dialect.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -70,15 +71,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       // cache over a memory-mapped file: SQLite scans the whole cache at some commits (after page
       // splits), so a large one costs more than the reads it saves, while one smaller than the
       // pages 1:1 traffic keeps touching (one per conversation per index) re-reads them at every
-      // commit. Checkpoints every 10,000 WAL pages rather than 1,000: 1:1 commits dirty hundreds of
-      // scattered pages each, and the default checkpointed every few commits, writing each hot page
-      // back again and again (measured in the benchmark's `dm`: p99 3.1 s → 0.36 s).
-      pragmas: ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -8000', 'wal_autocheckpoint = 10000', `mmap_size = ${MMAP_BYTES}`],
+      // commit. Checkpoints are the checkpointer thread's work (`sqlite-checkpointer.ts`); the
+      // writer's own, at a WAL of 40,000 pages, only starts the WAL over under steady writes (its
+      // copy is then short: the thread has done the rest).
+      pragmas: ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -8000', `wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`, `mmap_size = ${MMAP_BYTES}`],
       statementCacheSize: STATEMENT_CACHE_SIZE,
       placement,
     }),
   });
   await migrateOrClose(writer, options.logger, () => writer.destroy());
+  const checkpointer = await startCheckpointer({ file, intervalMs: CHECKPOINT_INTERVAL_MS, logger: options.logger });
   const readOnly = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
   readOnly.pragma('busy_timeout = 5000');
   // History pages hop around a large file: keep hot pages in memory and map the rest.
@@ -96,6 +98,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await sql`select 1`.execute(writer);
     },
     async close() {
+      await checkpointer.close();
       await reader.destroy();
       await writer.destroy();
     },
@@ -103,6 +106,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 const STATEMENT_CACHE_SIZE = 500;
+/** How often the checkpointer thread copies the WAL into the database. */
+const CHECKPOINT_INTERVAL_MS = 250;
+/** The writer checkpoints by itself only if the WAL grows past this (160 MiB): the checkpointer fell behind. */
+const BACKSTOP_CHECKPOINT_PAGES = 40_000;
 const MMAP_BYTES = 256 * 2 ** 20;
 
 async function migrateOrClose(db: Kysely<DB>, logger: Logger, close: () => Promise<void>): Promise<void> {
