@@ -49,7 +49,8 @@ describe.skipIf(skipBrowserTests)('web app: two people talk in a DM', () => {
     await page.getByRole('status').filter({ hasText: 'Online' }).waitFor();
   }
 
-  const timeline = (page: Page) => page.locator('.timeline');
+  /** The conversation's own timeline (the thread panel has its own). */
+  const timeline = (page: Page) => page.locator('.pane .timeline');
   const sentMessage = (page: Page, text: string) => timeline(page).locator('.message[data-status="sent"]', { hasText: text });
 
   it('sends live both ways and stays logged in across a reload', async () => {
@@ -126,6 +127,81 @@ describe.skipIf(skipBrowserTests)('web app: two people talk in a DM', () => {
     await alice.getByRole('heading', { name: 'Bob Builder' }).waitFor();
     await sentMessage(alice, 'hello bob').waitFor();
     expect(await alice.getByLabel('Username').count()).toBe(0);
+
+    expect(pageErrors).toEqual([]);
+  });
+  it('shows read ticks, and lets people react, reply in a thread, edit and delete', async () => {
+    const carol = await openApp();
+    const dave = await openApp();
+    await register(carol, 'carol', 'Carol Danvers');
+    await register(dave, 'dave', 'Dave Lister');
+    await carol.getByRole('button', { name: 'New message' }).click();
+    await carol.getByLabel('Find a person by name').fill('dave');
+    await carol.getByRole('dialog').getByRole('button', { name: /Dave Lister/ }).click();
+    const composer = carol.getByLabel('Message', { exact: true });
+    await composer.fill('ticks please');
+    await composer.press('Enter');
+
+    // Dave's app is open, so the message reaches it (delivered); once he opens the DM, it is read.
+    const carolsMessage = sentMessage(carol, 'ticks please');
+    await carolsMessage.locator('[data-tick="delivered"]').waitFor();
+    expect(await carolsMessage.getByRole('img', { name: 'Delivered' }).count()).toBe(1);
+    await dave.getByRole('button', { name: /Carol Danvers/ }).click();
+    await carolsMessage.locator('[data-tick="read"]').waitFor();
+
+    // Dave reacts from the message's toolbar; Carol sees it live, adds hers by clicking the chip.
+    const davesCopy = sentMessage(dave, 'ticks please');
+    await davesCopy.hover();
+    await davesCopy.getByRole('button', { name: 'React with 👍' }).click();
+    const carolsChip = carolsMessage.locator('.reaction', { hasText: '👍' });
+    await carolsChip.filter({ hasText: '1' }).waitFor();
+    expect(await carolsChip.getAttribute('aria-pressed')).toBe('false');
+    expect(await carolsChip.getAttribute('title')).toBe('Dave Lister');
+    await carolsChip.click();
+    const davesChip = davesCopy.locator('.reaction', { hasText: '👍' });
+    await davesChip.filter({ hasText: '2' }).waitFor();
+    expect(await davesChip.getAttribute('aria-pressed')).toBe('true');
+    expect(await davesChip.getAttribute('title')).toBe('You, Carol Danvers');
+
+    // Dave replies in a thread: the reply lives in the thread panel, the root counts it.
+    await davesCopy.hover();
+    await davesCopy.getByRole('button', { name: 'Reply in thread' }).click();
+    const davesThread = dave.getByRole('complementary', { name: 'Thread' });
+    await davesThread.locator('.thread-root', { hasText: 'ticks please' }).waitFor();
+    await davesThread.getByLabel('Reply', { exact: true }).fill('a threaded reply');
+    await davesThread.getByLabel('Reply', { exact: true }).press('Enter');
+    await davesThread.locator('.message[data-status="sent"]', { hasText: 'a threaded reply' }).waitFor();
+    await carolsMessage.getByRole('button', { name: '1 reply' }).click();
+    const carolsThread = carol.getByRole('complementary', { name: 'Thread' });
+    await carolsThread.locator('.message', { hasText: 'a threaded reply' }).waitFor();
+    expect(await timeline(carol).locator('.message', { hasText: 'a threaded reply' }).count()).toBe(0);
+    await carolsThread.getByRole('button', { name: 'Close thread' }).click();
+    await carolsThread.waitFor({ state: 'detached' });
+
+    // Up arrow in the empty composer edits my last message; Enter saves it for everyone.
+    await composer.focus();
+    await composer.press('ArrowUp');
+    const editor = carol.getByLabel('Edit message');
+    expect(await editor.inputValue()).toBe('ticks please');
+    await editor.fill('ticks please, edited');
+    await editor.press('Enter');
+    await editor.waitFor({ state: 'detached' });
+    const edited = sentMessage(dave, 'ticks please, edited');
+    await edited.locator('.edited').waitFor();
+    // Escape leaves an edit without saving it.
+    await composer.press('ArrowUp');
+    await editor.fill('never saved');
+    await editor.press('Escape');
+    await editor.waitFor({ state: 'detached' });
+    expect(await sentMessage(carol, 'never saved').count()).toBe(0);
+
+    // Deleting asks first; then the message is a tombstone on both sides.
+    await carolsMessage.hover();
+    await carolsMessage.getByRole('button', { name: 'Delete' }).click();
+    const confirm = carol.getByRole('alertdialog', { name: 'Delete this message?' });
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await timeline(dave).locator('.message', { hasText: 'This message was deleted.' }).waitFor();
+    expect(await sentMessage(dave, 'ticks please').count()).toBe(0);
 
     expect(pageErrors).toEqual([]);
   });

@@ -1,12 +1,17 @@
-import type { ConversationSummary, User } from '@parley/sdk';
-import { useEffect, useRef, useState } from 'react';
+import type { ConversationSummary, Message, User } from '@parley/sdk';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from '../app/client.js';
+import { ConfirmDialog } from '../app/ConfirmDialog.js';
 import { Composer } from '../composer/Composer.js';
 import { conversationTitle } from '../conversations/summaries.js';
 import { t } from '../i18n/index.js';
 import { usePresence } from '../presence/usePresence.js';
 import { formatLastSeen } from './format.js';
+import { useReceipts } from '../receipts/useReceipts.js';
 import { MessageList } from './MessageList.js';
+import { MessageViewContext, type MessageView } from './message-view.js';
+import { ThreadPanel } from './ThreadPanel.js';
+import { lastOwnMessage } from './timeline.js';
 import { useMessages } from './useMessages.js';
 import { useTypingNotifier, useTypingUsers } from './useTyping.js';
 
@@ -17,36 +22,88 @@ interface ConversationPaneProps {
   onRead: (conversationId: string, seq: number) => void;
 }
 
-/** One open conversation: header, history, composer. Mount with `key={id}` so state resets per conversation. */
+/** A deletion waiting for the person to confirm it, with the list that owns the message. */
+interface PendingDelete {
+  message: Message;
+  remove: (messageId: string) => Promise<boolean>;
+}
+
+/** One open conversation: header, history, composer, and a thread beside them. Mount with `key={id}` so state resets per conversation. */
 export function ConversationPane({ summary, me, onRead }: ConversationPaneProps) {
   const id = summary.conversation.id;
   const state = useMessages(id, me);
   const people = usePeople(summary);
-  useMarkRead(id, summary.membership.readSeq, state.messages.at(-1)?.seq ?? 0, onRead);
+  // Thread replies are not in this list, but reading the conversation reads them too.
+  useMarkRead(id, summary.membership.readSeq, Math.max(state.messages.at(-1)?.seq ?? 0, summary.conversation.lastSeq), onRead);
   const typing = useTypingUsers(id, me.id);
   const notifyTyping = useTypingNotifier(id);
+  const receipts = useReceipts(id);
+  const [threadId, setThreadId] = useState<string | null>(null);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<PendingDelete | null>(null);
+  const threadRoot = threadId ? (state.messages.find((m) => m.id === threadId) ?? null) : null;
+  const lastOwn = lastOwnMessage(state.messages, me.id);
+
+  const nameOf = useCallback((userId: string) => (userId === me.id ? me : people.get(userId))?.displayName ?? t('conversation.deletedUser'), [me, people]);
+  const askDelete = useCallback((message: Message, remove: PendingDelete['remove']) => setDeleting({ message, remove }), []);
+  const view = useMemo<MessageView>(
+    () => ({
+      me,
+      nameOf,
+      editingId,
+      setEditingId,
+      react: (messageId, emoji) => void state.react(messageId, emoji),
+      edit: state.edit,
+      askDelete: (message) => askDelete(message, state.remove),
+      retry: state.retry,
+      openThread: setThreadId,
+      receipts,
+      dmPeerId: summary.conversation.kind === 'dm' ? (summary.peer?.id ?? null) : null,
+      lastOwnSeq: lastOwn?.seq ?? null,
+    }),
+    [me, nameOf, editingId, state.react, state.edit, state.remove, state.retry, askDelete, receipts, summary.conversation.kind, summary.peer?.id, lastOwn?.seq],
+  );
 
   return (
-    <section className="pane" aria-label={conversationTitle(summary)}>
-      <header className="pane-head">
-        <h2>{conversationTitle(summary)}</h2>
-        {summary.peer && <PeerPresence userId={summary.peer.id} />}
-        {summary.conversation.topic && <span className="muted topic">{summary.conversation.topic}</span>}
-      </header>
-      {state.error && (
-        <p className="error pane-error" role="alert">
-          {t('pane.loadFailed')} {state.error}{' '}
-          <button type="button" className="link" onClick={state.reload}>
-            {t('pane.retry')}
-          </button>
+    <div className={`conversation${threadRoot ? ' with-thread' : ''}`}>
+      <section className="pane" aria-label={conversationTitle(summary)}>
+        <header className="pane-head">
+          <h2>{conversationTitle(summary)}</h2>
+          {summary.peer && <PeerPresence userId={summary.peer.id} />}
+          {summary.conversation.topic && <span className="muted topic">{summary.conversation.topic}</span>}
+        </header>
+        {state.error && (
+          <p className="error pane-error" role="alert">
+            {t('pane.loadFailed')} {state.error}{' '}
+            <button type="button" className="link" onClick={state.reload}>
+              {t('pane.retry')}
+            </button>
+          </p>
+        )}
+        {state.actionError && (
+          <p className="error pane-error" role="alert">
+            {state.actionError}
+          </p>
+        )}
+        <MessageViewContext.Provider value={view}>
+          <MessageList state={state} />
+        </MessageViewContext.Provider>
+        <p className="typing muted" aria-live="polite">
+          {typingLine(typing.map((userId) => people.get(userId)?.displayName ?? t('conversation.deletedUser')))}
         </p>
+        <Composer key={id} onSend={state.send} onTextChange={notifyTyping} onEditLast={() => !!lastOwn && (setEditingId(lastOwn.id), true)} />
+      </section>
+      {threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} paneView={view} onAskDelete={askDelete} onClose={() => setThreadId(null)} />}
+      {deleting && (
+        <ConfirmDialog
+          title={t('delete.title')}
+          body={t('delete.body')}
+          confirmLabel={t('delete.confirm')}
+          onConfirm={() => void deleting.remove(deleting.message.id)}
+          onClose={() => setDeleting(null)}
+        />
       )}
-      <MessageList state={state} me={me} people={people} />
-      <p className="typing muted" aria-live="polite">
-        {typingLine(typing.map((userId) => people.get(userId)?.displayName ?? t('conversation.deletedUser')))}
-      </p>
-      <Composer key={id} onSend={state.send} onTextChange={notifyTyping} />
-    </section>
+    </div>
   );
 }
 

@@ -1,8 +1,8 @@
-import type { User } from '@parley/sdk';
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import { t } from '../i18n/index.js';
-import { formatDateTime, formatDay, formatTime } from './format.js';
-import { renderMarkdown } from './markdown.js';
+import { formatDay } from './format.js';
+import { EntryTime, MessageItem } from './MessageItem.js';
+import { useMessageView } from './message-view.js';
 import { buildTimeline, type TimelineEntry } from './timeline.js';
 import type { MessagesState } from './useMessages.js';
 
@@ -11,13 +11,13 @@ const STICK_THRESHOLD_PX = 48;
 
 interface MessageListProps {
   state: MessagesState;
-  me: User;
-  /** Names of the senders, by user id. */
-  people: ReadonlyMap<string, User>;
+  /** Shown above the oldest message once there is nothing older (a thread's root message). */
+  lead?: ReactNode;
 }
 
-export function MessageList({ state, me, people }: MessageListProps) {
-  const { messages, pending, hasMore, loading, loadOlder, retry } = state;
+export function MessageList({ state, lead }: MessageListProps) {
+  const { me } = useMessageView();
+  const { messages, pending, hasMore, loading, loadOlder } = state;
   const items = useMemo(() => buildTimeline(messages, pending, me.id), [messages, pending, me.id]);
   const scroller = useRef<HTMLDivElement>(null);
   const sentinel = useRef<HTMLDivElement>(null);
@@ -50,12 +50,10 @@ export function MessageList({ state, me, people }: MessageListProps) {
     if (el) atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_THRESHOLD_PX;
   };
 
-  const nameOf = (userId: string) => (userId === me.id ? me : people.get(userId))?.displayName ?? t('conversation.deletedUser');
-
   return (
     <div className="message-scroller" ref={scroller} onScroll={onScroll}>
       <div ref={sentinel} className="history-edge">
-        {hasMore ? loading && <span className="muted">{t('pane.loadingOlder')}</span> : !loading && <span className="muted">{t('pane.start')}</span>}
+        {hasMore ? loading && <span className="muted">{t('pane.loadingOlder')}</span> : !loading && (lead ?? <span className="muted">{t('pane.start')}</span>)}
       </div>
       <ol className="timeline" aria-live="polite">
         {items.map((item) =>
@@ -64,17 +62,7 @@ export function MessageList({ state, me, people }: MessageListProps) {
               <span>{formatDay(item.date)}</span>
             </li>
           ) : (
-            <li key={item.key} className={`message-group${item.senderId === me.id ? ' mine' : ''}`}>
-              <div className="group-head">
-                <span className="sender">{nameOf(item.senderId)}</span>
-                <EntryTime entry={item.entries[0]!} />
-              </div>
-              <ul className="group-messages">
-                {item.entries.map((entry) => (
-                  <Entry key={entry.key} entry={entry} ownUsername={me.username} onRetry={retry} />
-                ))}
-              </ul>
-            </li>
+            <MessageGroup key={item.key} senderId={item.senderId} entries={item.entries} />
           ),
         )}
       </ol>
@@ -82,51 +70,20 @@ export function MessageList({ state, me, people }: MessageListProps) {
   );
 }
 
-function entryAt(entry: TimelineEntry): string {
-  return entry.kind === 'sent' ? entry.message.createdAt : entry.pending.createdAt;
-}
-
-function EntryTime({ entry }: { entry: TimelineEntry }) {
-  const at = entryAt(entry);
+/** Consecutive messages of one sender, under their name and the time of the first. */
+export function MessageGroup({ senderId, entries }: { senderId: string; entries: readonly TimelineEntry[] }) {
+  const view = useMessageView();
   return (
-    <time className="time" dateTime={at} title={formatDateTime(at)}>
-      {formatTime(at)}
-    </time>
-  );
-}
-
-/** One message. Its Markdown becomes React elements (`renderMarkdown`): never parsed as HTML. */
-function Entry({ entry, ownUsername, onRetry }: { entry: TimelineEntry; ownUsername: string; onRetry: (clientId: string) => void }) {
-  if (entry.kind === 'local') {
-    const { pending } = entry;
-    return (
-      <li className={`message ${pending.status}`} data-status={pending.status}>
-        <div className="text">{renderMarkdown(pending.text, { ownUsername })}</div>
-        {pending.status === 'pending' ? (
-          <span className="status muted">{t('message.pending')}</span>
-        ) : (
-          <span className="status error">
-            {t('message.failed')}{' '}
-            <button type="button" className="link" onClick={() => onRetry(pending.clientId)}>
-              {t('message.retry')}
-            </button>
-          </span>
-        )}
-      </li>
-    );
-  }
-  const { message } = entry;
-  return (
-    <li className="message sent" data-status="sent" data-seq={message.seq}>
-      {message.deletedAt ? (
-        <p className="text deleted">{t('message.deleted')}</p>
-      ) : (
-        <div className="text">
-          {renderMarkdown(message.text, { ownUsername })}
-          {message.editedAt && <span className="edited muted"> {t('message.edited')}</span>}
-        </div>
-      )}
-      <EntryTime entry={entry} />
+    <li className={`message-group${senderId === view.me.id ? ' mine' : ''}`}>
+      <div className="group-head">
+        <span className="sender">{view.nameOf(senderId)}</span>
+        <EntryTime entry={entries[0]!} />
+      </div>
+      <ul className="group-messages">
+        {entries.map((entry) => (
+          <MessageItem key={entry.key} entry={entry} />
+        ))}
+      </ul>
     </li>
   );
 }

@@ -65,3 +65,8 @@ export function buildTimeline(messages: readonly Message[], pending: readonly Pe
   }
   return items;
 }
+
+/** My newest message that can still be edited (not deleted): what the up arrow edits. */
+export function lastOwnMessage(messages: readonly Message[], meId: string): Message | undefined {
+  return messages.findLast((m) => m.senderId === meId && !m.deletedAt);
+}

@@ -2,6 +2,7 @@ import { newClientId, type Message, type User } from '@parley/sdk';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient, useClientEvent } from '../app/client.js';
 import { describeError } from '../app/errors.js';
+import { withReaction } from './reactions.js';
 import { mergeMessages, type PendingMessage } from './timeline.js';
 
 const PAGE_SIZE = 50;
@@ -17,16 +18,28 @@ export interface MessagesState {
   reload(): void;
   send(text: string): void;
   retry(clientId: string): void;
+  /** Resolves true once the server has the new text; false if it refused (the reason is in `actionError`). */
+  edit(messageId: string, text: string): Promise<boolean>;
+  remove(messageId: string): Promise<boolean>;
+  /** Adds my reaction with this emoji, or takes it back. */
+  react(messageId: string, emoji: string): Promise<boolean>;
+  /** Why the last edit, deletion or reaction failed; cleared by the next that succeeds. */
+  actionError: string | null;
 }
 
-/** One conversation's history: newest page first, older on demand, live events, my sends. */
-export function useMessages(conversationId: string, me: User): MessagesState {
+/**
+ * One conversation's history: newest page first, older on demand, live events, my sends. The
+ * conversation's own timeline leaves thread replies out (Slack style: they live in the thread
+ * panel); with `threadRoot`, this is that thread's replies, and sends are replies to it.
+ */
+export function useMessages(conversationId: string, me: User, threadRoot: string | null = null): MessagesState {
   const client = useClient();
   const [messages, setMessages] = useState<Message[]>([]);
   const [pending, setPending] = useState<PendingMessage[]>([]);
   const [hasMore, setHasMore] = useState(false);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
   // Read inside callbacks without making them change on every message.
   const oldestSeq = useRef<number | null>(null);
   const busy = useRef(false);
@@ -40,7 +53,7 @@ export function useMessages(conversationId: string, me: User): MessagesState {
       busy.current = true;
       setLoading(true);
       client
-        .messages(conversationId, { limit: PAGE_SIZE, ...(before !== null ? { before } : {}) })
+        .messages(conversationId, { limit: PAGE_SIZE, ...(threadRoot ? { thread: threadRoot } : { topLevel: 'true' }), ...(before !== null ? { before } : {}) })
         .then(
           (page) => {
             setMessages((known) => mergeMessages(replace ? [] : known, page.messages));
@@ -54,7 +67,7 @@ export function useMessages(conversationId: string, me: User): MessagesState {
           setLoading(false);
         });
     },
-    [client, conversationId],
+    [client, conversationId, threadRoot],
   );
 
   const reload = useCallback(() => fetchPage(null, true), [fetchPage]);
@@ -75,11 +88,11 @@ export function useMessages(conversationId: string, me: User): MessagesState {
   const transmit = useCallback(
     (item: PendingMessage) => {
       // The same clientId on a retry makes the server return the original if the first try landed.
-      client.sendMessage(conversationId, item.text, { clientId: item.clientId }).then(settle, () =>
+      client.sendMessage(conversationId, item.text, { clientId: item.clientId, ...(threadRoot ? { replyTo: threadRoot } : {}) }).then(settle, () =>
         setPending((p) => p.map((x) => (x.clientId === item.clientId ? { ...x, status: 'failed' } : x))),
       );
     },
-    [client, conversationId, settle],
+    [client, conversationId, threadRoot, settle],
   );
 
   const send = useCallback(
@@ -101,13 +114,40 @@ export function useMessages(conversationId: string, me: User): MessagesState {
     [pending, transmit],
   );
 
-  const mine = (e: { conversationId: string }) => e.conversationId === conversationId;
-  useClientEvent('message.created', (e) => mine(e) && settle(e.message));
   // Edits of messages older than the loaded pages would leave a hole in the history: ignore them.
-  const change = (message: Message) => setMessages((known) => (known.some((m) => m.id === message.id) ? mergeMessages(known, [message]) : known));
-  useClientEvent('message.updated', (e) => mine(e) && change(e.message));
-  useClientEvent('message.deleted', (e) => mine(e) && change(e.message));
+  const change = useCallback((message: Message) => setMessages((known) => (known.some((m) => m.id === message.id) ? mergeMessages(known, [message]) : known)), []);
+
+  /** Runs a request on one of the messages; its answer (the message as it is now) replaces ours. */
+  const act = useCallback(
+    async (request: () => Promise<Message>): Promise<boolean> => {
+      try {
+        change(await request());
+        setActionError(null);
+        return true;
+      } catch (err) {
+        setActionError(describeError(err));
+        return false;
+      }
+    },
+    [change],
+  );
+  const edit = useCallback((messageId: string, text: string) => act(() => client.editMessage(conversationId, messageId, text)), [act, client, conversationId]);
+  const remove = useCallback((messageId: string) => act(() => client.deleteMessage(conversationId, messageId)), [act, client, conversationId]);
+  const react = useCallback(
+    (messageId: string, emoji: string) => act(async () => (await client.toggleReaction(conversationId, messageId, emoji)).message),
+    [act, client, conversationId],
+  );
+
+  const here = (e: { conversationId: string }) => e.conversationId === conversationId;
+  const belongs = (m: Message) => m.conversationId === conversationId && m.replyTo === threadRoot;
+  useClientEvent('message.created', (e) => belongs(e.message) && settle(e.message));
+  useClientEvent('message.updated', (e) => here(e) && change(e.message));
+  useClientEvent('message.deleted', (e) => here(e) && change(e.message));
+  const reacted = (e: { conversationId: string; messageId: string; userId: string; emoji: string; count: number }, added: boolean) =>
+    here(e) && setMessages((known) => known.map((m) => (m.id === e.messageId ? withReaction(m, e, added) : m)));
+  useClientEvent('reaction.added', (e) => reacted(e, true));
+  useClientEvent('reaction.removed', (e) => reacted(e, false));
   useClientEvent('resync', reload);
 
-  return { messages, pending, hasMore, loading, error, loadOlder, reload, send, retry };
+  return { messages, pending, hasMore, loading, error, loadOlder, reload, send, retry, edit, remove, react, actionError };
 }

@@ -1,0 +1,76 @@
+import type { Message } from '@parley/sdk';
+import { useMemo } from 'react';
+import { Composer } from '../composer/Composer.js';
+import { t } from '../i18n/index.js';
+import { MessageGroup, MessageList } from './MessageList.js';
+import { MessageViewContext, type MessageView } from './message-view.js';
+import { lastOwnMessage } from './timeline.js';
+import { useMessages } from './useMessages.js';
+
+interface ThreadPanelProps {
+  root: Message;
+  /** The pane's view; the panel swaps in its own actions, which work on the root too. */
+  paneView: MessageView;
+  onAskDelete: (message: Message, remove: (messageId: string) => Promise<boolean>) => void;
+  onClose: () => void;
+}
+
+/** A thread beside the conversation: its root, every reply, and a composer that replies to it. */
+export function ThreadPanel({ root, paneView, onAskDelete, onClose }: ThreadPanelProps) {
+  const state = useMessages(root.conversationId, paneView.me, root.id);
+  const lastOwn = lastOwnMessage(state.messages, paneView.me.id);
+  const view = useMemo<MessageView>(
+    () => ({
+      ...paneView,
+      react: (messageId, emoji) => void state.react(messageId, emoji),
+      edit: state.edit,
+      retry: state.retry,
+      askDelete: (message) => onAskDelete(message, state.remove),
+      openThread: undefined,
+      lastOwnSeq: lastOwn?.seq ?? null,
+    }),
+    [paneView, state.react, state.edit, state.retry, state.remove, onAskDelete, lastOwn?.seq],
+  );
+  const lead = (
+    <ol className="timeline thread-root">
+      <MessageGroup senderId={root.senderId} entries={[{ kind: 'sent', key: root.id, message: root }]} />
+    </ol>
+  );
+  return (
+    <aside
+      className="thread-panel"
+      aria-label={t('thread.title')}
+      onKeyDown={(e) => {
+        // Escape inside an editor or a dialog is theirs.
+        if (e.key === 'Escape' && !e.defaultPrevented) onClose();
+      }}
+    >
+      <header className="thread-head">
+        <h3>{t('thread.title')}</h3>
+        <button type="button" className="link" aria-label={t('thread.close')} title={t('thread.close')} onClick={onClose}>
+          ✕
+        </button>
+      </header>
+      {state.error && (
+        <p className="error pane-error" role="alert">
+          {t('pane.loadFailed')} {state.error}
+        </p>
+      )}
+      {state.actionError && (
+        <p className="error pane-error" role="alert">
+          {state.actionError}
+        </p>
+      )}
+      <MessageViewContext.Provider value={view}>
+        <MessageList state={state} lead={lead} />
+      </MessageViewContext.Provider>
+      <Composer
+        key={root.id}
+        label={t('thread.replyLabel')}
+        placeholder={t('thread.replyPlaceholder')}
+        onSend={state.send}
+        onEditLast={() => !!lastOwn && (paneView.setEditingId(lastOwn.id), true)}
+      />
+    </aside>
+  );
+}
