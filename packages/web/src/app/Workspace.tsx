@@ -1,11 +1,14 @@
 import type { ConversationSummary, User } from '@parley/sdk';
 import { useEffect, useState } from 'react';
 import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
+import { ChannelsDialog } from '../conversations/ChannelsDialog.js';
+import { NewGroupDialog } from '../conversations/NewGroupDialog.js';
 import { NewMessageDialog } from '../conversations/NewMessageDialog.js';
-import { Sidebar } from '../conversations/Sidebar.js';
+import { Sidebar, type SidebarDialog } from '../conversations/Sidebar.js';
 import { useConversations } from '../conversations/useConversations.js';
 import { t } from '../i18n/index.js';
 import { ConversationPane } from '../messages/ConversationPane.js';
+import { PresenceProvider } from '../presence/usePresence.js';
 import { useClient } from './client.js';
 import { useOpenConversation } from './route.js';
 
@@ -14,7 +17,7 @@ export function Workspace({ me, onLogout }: { me: User; onLogout: () => Promise<
   const client = useClient();
   const [openId, open] = useOpenConversation();
   const conversations = useConversations(me, openId);
-  const [composing, setComposing] = useState(false);
+  const [dialog, setDialog] = useState<SidebarDialog | null>(null);
   const openSummary = conversations.list.find((s) => s.conversation.id === openId) ?? null;
 
   useEffect(() => {
@@ -25,31 +28,40 @@ export function Workspace({ me, onLogout }: { me: User; onLogout: () => Promise<
 
   const started = (summary: ConversationSummary) => {
     conversations.put(summary);
-    setComposing(false);
+    setDialog(null);
     open(summary.conversation.id);
   };
+  const openFromDialog = (id: string) => {
+    setDialog(null);
+    open(id);
+  };
+  const closeDialog = () => setDialog(null);
 
   return (
-    <div className="workspace">
-      <header className="topbar">
-        <span className="brand">Parley</span>
-        <ConnectionIndicator />
-        <span className="me" title={`@${me.username}`}>
-          {me.displayName}
-        </span>
-        <button type="button" className="link" onClick={() => void onLogout()}>
-          {t('auth.logout')}
-        </button>
-      </header>
-      <Sidebar me={me} conversations={conversations} openId={openId} onOpen={open} onNewMessage={() => setComposing(true)} />
-      <main className="main">
-        {openSummary ? (
-          <ConversationPane key={openSummary.conversation.id} summary={openSummary} me={me} onRead={conversations.markedRead} />
-        ) : (
-          <p className="muted pane-placeholder">{conversations.loaded || !openId ? t('pane.empty') : t('app.loading')}</p>
-        )}
-      </main>
-      {composing && <NewMessageDialog me={me} onStarted={started} onClose={() => setComposing(false)} />}
-    </div>
+    <PresenceProvider client={client}>
+      <div className="workspace">
+        <header className="topbar">
+          <span className="brand">Parley</span>
+          <ConnectionIndicator />
+          <span className="me" title={`@${me.username}`}>
+            {me.displayName}
+          </span>
+          <button type="button" className="link" onClick={() => void onLogout()}>
+            {t('auth.logout')}
+          </button>
+        </header>
+        <Sidebar me={me} conversations={conversations} openId={openId} onOpen={open} onDialog={setDialog} />
+        <main className="main">
+          {openSummary ? (
+            <ConversationPane key={openSummary.conversation.id} summary={openSummary} me={me} onRead={conversations.markedRead} />
+          ) : (
+            <p className="muted pane-placeholder">{conversations.loaded || !openId ? t('pane.empty') : t('app.loading')}</p>
+          )}
+        </main>
+        {dialog === 'dm' && <NewMessageDialog me={me} onStarted={started} onClose={closeDialog} />}
+        {dialog === 'group' && <NewGroupDialog me={me} onStarted={started} onClose={closeDialog} />}
+        {dialog === 'channels' && <ChannelsDialog onOpen={openFromDialog} onJoined={started} onClose={closeDialog} />}
+      </div>
+    </PresenceProvider>
   );
 }

@@ -1,55 +1,91 @@
-import type { User } from '@parley/sdk';
+import type { ConversationSummary, User } from '@parley/sdk';
+import { useMemo, useState } from 'react';
 import { t } from '../i18n/index.js';
-import { conversationTitle, previewText } from './summaries.js';
+import { usePresences } from '../presence/usePresence.js';
+import { conversationTitle, filterSummaries, previewText } from './summaries.js';
 import type { ConversationsState } from './useConversations.js';
+
+/** The dialogs the sidebar opens. */
+export type SidebarDialog = 'dm' | 'group' | 'channels';
 
 interface SidebarProps {
   me: User;
   conversations: ConversationsState;
   openId: string | null;
   onOpen: (id: string) => void;
-  onNewMessage: () => void;
+  onDialog: (dialog: SidebarDialog) => void;
 }
 
-export function Sidebar({ me, conversations, openId, onOpen, onNewMessage }: SidebarProps) {
+export function Sidebar({ me, conversations, openId, onOpen, onDialog }: SidebarProps) {
   const { list, loaded, error } = conversations;
+  const [filter, setFilter] = useState('');
+  const shown = filterSummaries(list, filter);
+  const peerIds = useMemo(() => list.flatMap((s) => (s.peer ? [s.peer.id] : [])), [list]);
+  const presences = usePresences(peerIds);
   return (
     <nav className="sidebar" aria-label={t('sidebar.title')}>
       <div className="sidebar-head">
         <h2>{t('sidebar.title')}</h2>
-        <button type="button" className="primary" onClick={onNewMessage}>
+        <button type="button" className="primary" onClick={() => onDialog('dm')}>
           {t('sidebar.newMessage')}
         </button>
       </div>
+      <div className="sidebar-tools">
+        <button type="button" onClick={() => onDialog('group')}>
+          {t('sidebar.newGroup')}
+        </button>
+        <button type="button" onClick={() => onDialog('channels')}>
+          {t('sidebar.channels')}
+        </button>
+      </div>
+      <input className="sidebar-filter" type="search" aria-label={t('sidebar.filter')} placeholder={t('sidebar.filter')} value={filter} onChange={(e) => setFilter(e.target.value)} />
       {error && (
         <p className="error" role="alert">
           {error}
         </p>
       )}
       {loaded && list.length === 0 && <p className="muted sidebar-empty">{t('sidebar.empty')}</p>}
+      {list.length > 0 && shown.length === 0 && <p className="muted sidebar-empty">{t('sidebar.noMatch')}</p>}
       <ul className="conversation-list">
-        {list.map((s) => {
-          const id = s.conversation.id;
-          return (
-            <li key={id}>
-              <button
-                type="button"
-                className={`conversation-item${id === openId ? ' active' : ''}${s.unreadCount ? ' unread' : ''}`}
-                aria-current={id === openId ? 'true' : undefined}
-                onClick={() => onOpen(id)}
-              >
-                <span className="conversation-title">{conversationTitle(s)}</span>
-                {s.unreadCount > 0 && (
-                  <span className="badge" aria-label={t('sidebar.unread', { count: s.unreadCount })}>
-                    {s.unreadCount}
-                  </span>
-                )}
-                <span className="conversation-preview">{previewText(s, me.id)}</span>
-              </button>
-            </li>
-          );
-        })}
+        {shown.map((s) => (
+          <li key={s.conversation.id}>
+            <ConversationItem summary={s} me={me} active={s.conversation.id === openId} status={s.peer ? (presences.get(s.peer.id)?.status ?? null) : null} onOpen={onOpen} />
+          </li>
+        ))}
       </ul>
     </nav>
+  );
+}
+
+interface ConversationItemProps {
+  summary: ConversationSummary;
+  me: User;
+  active: boolean;
+  /** A DM peer's presence, when known. */
+  status: 'online' | 'away' | 'offline' | null;
+  onOpen: (id: string) => void;
+}
+
+function ConversationItem({ summary: s, me, active, status, onOpen }: ConversationItemProps) {
+  const id = s.conversation.id;
+  return (
+    <button type="button" className={`conversation-item${active ? ' active' : ''}${s.unreadCount ? ' unread' : ''}`} aria-current={active ? 'true' : undefined} onClick={() => onOpen(id)}>
+      <span className="conversation-title">
+        {status && <span className={`presence-dot presence-${status}`} data-status={status} role="img" aria-label={t(`presence.${status}`)} />}
+        {conversationTitle(s)}
+      </span>
+      {s.mentionCount > 0 ? (
+        <span className="badge mention" aria-label={s.mentionCount === 1 ? t('sidebar.mention') : t('sidebar.mentions', { count: s.mentionCount })}>
+          @{s.mentionCount}
+        </span>
+      ) : (
+        s.unreadCount > 0 && (
+          <span className="badge" aria-label={t('sidebar.unread', { count: s.unreadCount })}>
+            {s.unreadCount}
+          </span>
+        )
+      )}
+      <span className="conversation-preview">{previewText(s, me.id)}</span>
+    </button>
   );
 }

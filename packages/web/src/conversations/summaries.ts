@@ -1,4 +1,4 @@
-import type { ConversationSummary, Message } from '@parley/sdk';
+import type { ConversationDetail, ConversationSummary, Message, User } from '@parley/sdk';
 import { t } from '../i18n/index.js';
 
 /** Most recent activity first; conversations without messages by creation time. */
@@ -13,11 +13,13 @@ export function withNewMessage(list: readonly ConversationSummary[], message: Me
     list.map((s) => {
       if (s.conversation.id !== message.conversationId || message.seq <= s.conversation.lastSeq) return s;
       const unread = message.senderId !== meId && !viewing && message.seq > s.membership.readSeq;
+      const mentionsMe = message.mentions.includes(meId) || message.mentionsChannel;
       return {
         ...s,
         conversation: { ...s.conversation, lastSeq: message.seq, lastMessageAt: message.createdAt },
         lastMessage: message,
         unreadCount: s.unreadCount + (unread ? 1 : 0),
+        mentionCount: s.mentionCount + (unread && mentionsMe ? 1 : 0),
       };
     }),
   );
@@ -33,9 +35,25 @@ export function withRead(list: readonly ConversationSummary[], conversationId: s
   return list.map((s) => {
     if (s.conversation.id !== conversationId || seq <= s.membership.readSeq) return s;
     // Exact counts for a partial read would need the messages in between; reading up to the end is the common case.
-    const unreadCount = seq >= s.conversation.lastSeq ? 0 : s.unreadCount;
-    return { ...s, membership: { ...s.membership, readSeq: seq }, unreadCount };
+    const all = seq >= s.conversation.lastSeq;
+    return { ...s, membership: { ...s.membership, readSeq: seq }, unreadCount: all ? 0 : s.unreadCount, mentionCount: all ? 0 : s.mentionCount };
   });
+}
+
+/** The list entry of a conversation I just started or joined: nothing unread yet. */
+export function newSummary(detail: ConversationDetail, peer: User | null = null): ConversationSummary {
+  return { ...detail, peer, unreadCount: 0, mentionCount: 0, lastMessage: null };
+}
+
+/** Conversations whose title (or DM peer's username) contains the filter, ignoring case and accents. */
+export function filterSummaries(list: readonly ConversationSummary[], filter: string): readonly ConversationSummary[] {
+  const needle = fold(filter.trim());
+  if (!needle) return list;
+  return list.filter((s) => fold(conversationTitle(s)).includes(needle) || (s.peer && fold(s.peer.username).includes(needle)));
+}
+
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }
 
 export function upsert(list: readonly ConversationSummary[], summary: ConversationSummary): ConversationSummary[] {

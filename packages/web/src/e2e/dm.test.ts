@@ -1,57 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../server/src/testing/harness.js';
-import { buildWebApp, launchChromium, skipBrowserTests } from './browser.js';
-
-const PASSWORD = 'correct horse battery staple';
+import { describe, expect, it } from 'vitest';
+import { skipBrowserTests } from './browser.js';
+import { PASSWORD, sentMessage, timeline, useWebApp } from './fixture.js';
 
 describe.skipIf(skipBrowserTests)('web app: two people talk in a DM', () => {
-  let app: { dir: string; remove(): void } | undefined;
-  let server: TestServer | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-  /**
-   * Errors the page logged, CSP violations included: the app must run clean under the server's
-   * policy. HTTP errors the app expects and handles (401 before login, 409 for a taken username)
-   * are logged by Chromium as "Failed to load resource" and left out.
-   */
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    app = await buildWebApp();
-    server = await startTestServer('sqlite', { PARLEY_WEB_DIR: app.dir });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.close();
-    app?.remove();
-  });
-
-  async function openApp(): Promise<Page> {
-    const context = await browser!.newContext({ locale: 'en-US' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && pageErrors.push(m.text()));
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(server!.url);
-    return page;
-  }
-
-  async function register(page: Page, username: string, displayName: string): Promise<void> {
-    await page.getByRole('button', { name: 'New here? Create an account' }).click();
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Display name').fill(displayName);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('status').filter({ hasText: 'Online' }).waitFor();
-  }
-
-  /** The conversation's own timeline (the thread panel has its own). */
-  const timeline = (page: Page) => page.locator('.pane .timeline');
-  const sentMessage = (page: Page, text: string) => timeline(page).locator('.message[data-status="sent"]', { hasText: text });
+  const { openApp, register, pageErrors } = useWebApp();
 
   it('sends live both ways and stays logged in across a reload', async () => {
     const alice = await openApp();
