@@ -41,6 +41,7 @@ export const Conversation = z.object({
 });
 export type Conversation = z.infer<typeof Conversation>;
 
+/** A member as every member of the conversation sees them (my own view of me is Membership). */
 export const Member = z.object({
   userId: Id,
   role: MemberRole,
@@ -55,10 +56,31 @@ export type Member = z.infer<typeof Member>;
 export const MemberWithUser = Member.extend({ user: User });
 export type MemberWithUser = z.infer<typeof MemberWithUser>;
 
+/** How long to mute a conversation for: the usual choices, and `always` (until I unmute). */
+export const MuteDuration = z.enum(['1h', '8h', '1w', 'always']);
+export type MuteDuration = z.infer<typeof MuteDuration>;
+
+/**
+ * A muted conversation stays in my list and still counts unread messages and mentions, but does
+ * not notify me. `until`: when the mute ends by itself; null for "until I unmute".
+ */
+export const Mute = z.object({ until: Timestamp.nullable() });
+export type Mute = z.infer<typeof Mute>;
+
+/**
+ * My own membership: what every member sees of me, plus my private settings, which the server
+ * shows only to me (never in member lists or member events).
+ */
+export const Membership = Member.extend({
+  /** null when not muted, including when a timed mute has ended. */
+  mute: Mute.nullable(),
+});
+export type Membership = z.infer<typeof Membership>;
+
 /** A conversation as one member sees it in their list. */
 export const ConversationSummary = z.object({
   conversation: Conversation,
-  membership: Member,
+  membership: Membership,
   unreadCount: z.number().int().nonnegative(),
   mentionCount: z.number().int().nonnegative(),
   lastMessage: Message.nullable(),
@@ -118,8 +140,18 @@ export const ChannelListItem = z.object({ conversation: Conversation, joined: z.
 export const ChannelList = z.object({ channels: z.array(ChannelListItem) });
 export type ChannelList = z.infer<typeof ChannelList>;
 
-export const ConversationDetail = z.object({ conversation: Conversation, membership: Member });
+export const ConversationDetail = z.object({ conversation: Conversation, membership: Membership });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
+
+/** Mute for one of the usual durations, or until a time (in the future). */
+export const MuteBody = z.union(
+  [
+    z.strictObject({ for: MuteDuration }),
+    z.strictObject({ until: Timestamp.refine((t) => Date.parse(t) > Date.now(), 'must be in the future') }),
+  ],
+  { error: 'give {"for": "1h" | "8h" | "1w" | "always"} or {"until": <a future timestamp>}' },
+);
+export type MuteBody = z.infer<typeof MuteBody>;
 
 export const ReadBody = z.object({ seq: Seq });
 export type ReadBody = z.infer<typeof ReadBody>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, Position, Seq } from './common.js';
-import { Conversation, Member, MemberWithUser } from './conversations.js';
+import { Conversation, Member, Membership, MemberWithUser } from './conversations.js';
 import { Message } from './messages.js';
 import { Presence } from './users.js';
 
@@ -44,6 +44,11 @@ export const durableEventSchemas = {
     reason: z.enum(['left', 'removed']),
     conversation: Conversation,
   }),
+  /**
+   * My private settings in a conversation changed (mute): sent to my own devices only, never to
+   * the other members.
+   */
+  'membership.updated': z.object({ conversationId: Id, membership: Membership }),
 } as const;
 
 /** Ephemeral events: delivered live only, never replayed. */

@@ -10,7 +10,9 @@ import {
   CreateConversationBody,
   Member,
   MemberList,
+  Membership,
   MemberParams,
+  MuteBody,
   ReadBody,
   ReceiptList,
   UpdateConversationBody,
@@ -160,7 +162,7 @@ export const routes = {
   getConversation: route({
     method: 'GET', path: '/conversations/:conversationId', tag: 'conversations', auth: true,
     summary: 'A conversation I am a member of (or a public channel)',
-    params: ConversationParams, response: ConversationDetail.extend({ membership: Member.nullable() }), status: 200,
+    params: ConversationParams, response: ConversationDetail.extend({ membership: Membership.nullable() }), status: 200,
   }),
   updateConversation: route({
     method: 'PATCH', path: '/conversations/:conversationId', tag: 'conversations', auth: true,
@@ -198,6 +200,16 @@ export const routes = {
     summary: 'Remove a member; owners and admins (admins cannot remove the owner or other admins)',
     params: MemberParams, response: Ok, status: 200,
   }),
+  muteConversation: route({
+    method: 'POST', path: '/conversations/:conversationId/mute', tag: 'conversations', auth: true,
+    summary: 'Mute a conversation for me (1h, 8h, 1w, always, or until a time): it does not notify, but unread and mentions still count. Private: only my devices hear of it (membership.updated)',
+    params: ConversationParams, body: MuteBody, response: Membership, status: 200,
+  }),
+  unmuteConversation: route({
+    method: 'DELETE', path: '/conversations/:conversationId/mute', tag: 'conversations', auth: true,
+    summary: 'Unmute a conversation for me (nothing changes if it is not muted)',
+    params: ConversationParams, response: Membership, status: 200,
+  }),
   listMessages: route({
     method: 'GET', path: '/conversations/:conversationId/messages', tag: 'messages', auth: true,
     summary: 'History by seq: newest page by default, `before` to go back, `after` to go forward',
@@ -228,8 +240,8 @@ export const routes = {
   }),
   markRead: route({
     method: 'POST', path: '/conversations/:conversationId/read', tag: 'receipts', auth: true,
-    summary: 'Mark read up to seq (never moves backwards)',
-    params: ConversationParams, body: ReadBody, response: Member, status: 200,
+    summary: 'Mark read up to seq (never moves backwards); answers with my membership',
+    params: ConversationParams, body: ReadBody, response: Membership, status: 200,
   }),
   markDelivered: route({
     method: 'POST', path: '/conversations/:conversationId/delivered', tag: 'receipts', auth: true,

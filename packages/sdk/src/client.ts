@@ -11,9 +11,11 @@ import {
   type EphemeralEventPayloads,
   type HistoryQuery,
   type Member,
+  type Membership,
   type MemberWithUser,
   type Message,
   type MessagePage,
+  type MuteDuration,
   type Presence,
   type ReactResult,
   type ReceiptList,
@@ -275,6 +277,31 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return this.http.call(routes.updateMember, { params: { conversationId, userId }, body: { role } });
   }
 
+  /**
+   * Mutes a conversation for me: for `'1h'`, `'8h'`, `'1w'`, `'always'` (until I unmute, the
+   * default), or until a time. It stays in my list and still counts unread messages and mentions.
+   * Nobody else sees it; my other devices get `membership.updated`. Resolves with my membership.
+   *
+   * @example
+   * await client.mute(conversationId, '8h');
+   * await client.mute(conversationId, new Date('2030-01-01T09:00:00Z'));
+   * const { mute } = await client.mute(conversationId); // { until: null }: until I unmute
+   */
+  mute(conversationId: string, duration: MuteDuration | Date = 'always'): Promise<Membership> {
+    const body = duration instanceof Date ? { until: duration.toISOString() } : { for: duration };
+    return this.http.call(routes.muteConversation, { params: { conversationId }, body });
+  }
+
+  /**
+   * Ends my mute of a conversation (nothing happens if it is not muted).
+   *
+   * @example
+   * const { mute } = await client.unmute(conversationId); // null
+   */
+  unmute(conversationId: string): Promise<Membership> {
+    return this.http.call(routes.unmuteConversation, { params: { conversationId } });
+  }
+
   // Messages
 
   /** A page of history: newest by default, `before`/`after` a seq to move through it. */
@@ -392,7 +419,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return this.http.upload(routes.setConversationAvatar, { params: { conversationId } }, data, options);
   }
 
-  markRead(conversationId: string, seq: number): Promise<Member> {
+  markRead(conversationId: string, seq: number): Promise<Membership> {
     return this.http.call(routes.markRead, { params: { conversationId }, body: { seq } });
   }
 

@@ -14,7 +14,7 @@ const membershipOf = new Statement((db, p: { conversationId: string; userId: str
     .selectFrom('conversations as c')
     .leftJoin('members as m', (join) => join.onRef('m.conversation_id', '=', 'c.id').on('m.user_id', '=', p.userId))
     .selectAll('c')
-    .select(['m.role', 'm.joined_at', 'm.read_seq', 'm.delivered_seq'])
+    .select(['m.role', 'm.joined_at', 'm.read_seq', 'm.delivered_seq', 'm.muted_until'])
     .where('c.id', '=', p.conversationId),
 );
 
@@ -25,9 +25,11 @@ const membershipOf = new Statement((db, p: { conversationId: string; userId: str
 export async function requireMember(db: Kysely<DB> | Transaction<DB>, conversationId: string, userId: string): Promise<Membership> {
   const [row] = await membershipOf.run(db, { conversationId, userId });
   if (!row) throw notFound('Conversation');
-  const { role, joined_at, read_seq, delivered_seq, ...conversation } = row;
+  const { role, joined_at, read_seq, delivered_seq, muted_until, ...conversation } = row;
   const member: MemberRow | undefined =
-    role === null ? undefined : { conversation_id: conversationId, user_id: userId, role, joined_at: joined_at!, read_seq: read_seq!, delivered_seq: delivered_seq! };
+    role === null
+      ? undefined
+      : { conversation_id: conversationId, user_id: userId, role, joined_at: joined_at!, read_seq: read_seq!, delivered_seq: delivered_seq!, muted_until };
   if (!member) {
     if (conversation.kind === 'channel') throw forbidden('Join the channel first');
     throw notFound('Conversation');

@@ -1,6 +1,7 @@
-import type { Conversation, Member } from '@parley/protocol';
+import type { Conversation, Member, Membership } from '@parley/protocol';
 import type { ConversationRow, MemberRow } from '../db/schema.js';
 import { iso, isoOrNull } from '../lib/time.js';
+import { presentMute } from './mute.js';
 
 export function dmKey(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
@@ -23,6 +24,7 @@ export function presentConversation(row: ConversationRow): Conversation {
   };
 }
 
+/** A member as every member of the conversation sees them: never their private settings. */
 export function presentMember(row: MemberRow): Member {
   return {
     userId: row.user_id,
@@ -32,4 +34,9 @@ export function presentMember(row: MemberRow): Member {
     // Reading a message implies it reached a device.
     deliveredSeq: Math.max(row.delivered_seq, row.read_seq),
   };
+}
+
+/** A member as they see themself, private settings included: only ever sent to that member. */
+export function presentMembership(row: MemberRow, now = Date.now()): Membership {
+  return { ...presentMember(row), mute: presentMute(row.muted_until, now) };
 }

@@ -52,6 +52,17 @@ export function updateMemberRole(db: Db, conversationId: string, userId: string,
     .executeTakeFirstOrThrow();
 }
 
+/** Sets (or, with null, clears) a member's mute; returns the row. */
+export function updateMutedUntil(db: Db, conversationId: string, userId: string, mutedUntil: number | null): Promise<MemberRow> {
+  return db
+    .updateTable('members')
+    .set({ muted_until: mutedUntil })
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', userId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 /** Changes the member count and returns the row; also takes the row lock for the transaction. */
 export function adjustMemberCount(db: Db, id: string, delta: number): Promise<ConversationRow> {
   return db
@@ -104,7 +115,7 @@ export async function listMemberships(db: Db, userId: string): Promise<Membershi
     .selectFrom('members as m')
     .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
     .selectAll('c')
-    .select(['m.role', 'm.joined_at', 'm.read_seq', 'm.delivered_seq', 'm.user_id'])
+    .select(['m.role', 'm.joined_at', 'm.read_seq', 'm.delivered_seq', 'm.muted_until', 'm.user_id'])
     .where('m.user_id', '=', userId)
     .orderBy(sql`coalesce(c.last_message_at, c.created_at)`, 'desc')
     .execute();
@@ -130,6 +141,7 @@ export async function listMemberships(db: Db, userId: string): Promise<Membershi
       joined_at: r.joined_at,
       read_seq: r.read_seq,
       delivered_seq: r.delivered_seq,
+      muted_until: r.muted_until,
     },
   }));
 }

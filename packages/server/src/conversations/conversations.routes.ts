@@ -24,6 +24,8 @@ export function registerConversationRoutes(api: Api, conversations: Conversation
   api.handle(routes.updateMember, async ({ auth, params, body }) =>
     conversations.updateRole(params.conversationId, auth.userId, params.userId, body.role),
   );
+  api.handle(routes.muteConversation, async ({ auth, params, body }) => conversations.setMute(params.conversationId, auth.userId, body));
+  api.handle(routes.unmuteConversation, async ({ auth, params }) => conversations.setMute(params.conversationId, auth.userId, null));
   api.handle(routes.removeMember, async ({ auth, params }) => {
     await conversations.removeMember(params.conversationId, auth.userId, params.userId);
     return { ok: true as const };

@@ -3,7 +3,9 @@ import type {
   ConversationDetail,
   ConversationSummary,
   Member,
+  Membership as OwnMembership,
   MemberWithUser,
+  MuteBody,
   UpdateConversationBody,
 } from '@parley/protocol';
 import type { CreateConversationBody } from '@parley/protocol';
@@ -19,8 +21,9 @@ import { ApiError, badRequest, forbidden, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { presentMessage } from '../messages/message.presenter.js';
 import { requireMember, requireRole, type Membership } from './access.js';
-import { dmKey, presentConversation, presentMember } from './conversation.presenter.js';
+import { dmKey, presentConversation, presentMember, presentMembership } from './conversation.presenter.js';
 import * as repo from './conversations.repository.js';
+import { mutedUntil, presentMute, sameMute } from './mute.js';
 
 type CreateInput = z.output<typeof CreateConversationBody>;
 
@@ -118,7 +121,7 @@ export class ConversationsService {
       await repo.insertConversation(tx, row);
       await repo.insertMembers(
         tx,
-        members.map((m) => ({ conversation_id: id, user_id: m.userId, role: m.role, joined_at: now, read_seq: 0, delivered_seq: 0 })),
+        members.map((m) => ({ conversation_id: id, user_id: m.userId, role: m.role, joined_at: now, read_seq: 0, delivered_seq: 0, muted_until: null })),
       );
       emit({
         type: 'conversation.created',
@@ -140,19 +143,20 @@ export class ConversationsService {
 
   async detail(conversationId: string, userId: string): Promise<ConversationDetail> {
     const m = await requireMember(this.reader, conversationId, userId);
-    return { conversation: presentConversation(m.conversation), membership: presentMember(m.member) };
+    return { conversation: presentConversation(m.conversation), membership: presentMembership(m.member) };
   }
 
   /** A member sees their conversation; anyone sees a public channel (without membership). */
-  async view(conversationId: string, userId: string): Promise<{ conversation: ConversationDetail['conversation']; membership: Member | null }> {
+  async view(conversationId: string, userId: string): Promise<{ conversation: ConversationDetail['conversation']; membership: OwnMembership | null }> {
     const conversation = await repo.findConversation(this.reader, conversationId);
     if (!conversation) throw notFound('Conversation');
     const member = await repo.findMember(this.reader, conversationId, userId);
     if (!member && conversation.kind !== 'channel') throw notFound('Conversation');
-    return { conversation: presentConversation(conversation), membership: member ? presentMember(member) : null };
+    return { conversation: presentConversation(conversation), membership: member ? presentMembership(member) : null };
   }
 
   async list(userId: string): Promise<ConversationSummary[]> {
+    const now = Date.now();
     const memberships = await repo.listMemberships(this.reader, userId);
     const lastKeys = memberships.filter((m) => m.conversation.last_seq > 0);
     const lastMessages = lastKeys.length
@@ -188,7 +192,7 @@ export class ConversationsService {
         const peerId = dmIds.length ? (dmIds.find((id) => id !== userId) ?? userId) : null;
         return {
           conversation: presentConversation(conversation),
-          membership: presentMember(member),
+          membership: presentMembership(member, now),
           unreadCount,
           mentionCount,
           lastMessage: last ? presentMessage(last) : null,
@@ -297,6 +301,7 @@ export class ConversationsService {
       joined_at: now,
       read_seq: 0,
       delivered_seq: 0,
+      muted_until: null,
     }));
     await repo.insertMembers(tx, rows);
     const updated = await repo.adjustMemberCount(tx, conversation.id, added.length);
@@ -369,6 +374,25 @@ export class ConversationsService {
       const member = presentMember(row);
       if (target.role !== role) emit({ type: 'member.updated', conversationId, payload: { conversationId, member, by: userId } });
       return member;
+    });
+  }
+
+  /**
+   * Mutes (`choice`) or unmutes (null) the conversation for this member. Private: the change is
+   * told to the member's own devices only, and only when what they would see changes.
+   */
+  async setMute(conversationId: string, userId: string, choice: MuteBody | null): Promise<OwnMembership> {
+    return this.writer.write(async (tx, emit) => {
+      const now = Date.now();
+      const m = await requireMember(tx, conversationId, userId);
+      const before = presentMute(m.member.muted_until, now);
+      const stored = choice ? mutedUntil(choice, now) : null;
+      if (stored === m.member.muted_until) return presentMembership(m.member, now);
+      const membership = presentMembership(await repo.updateMutedUntil(tx, conversationId, userId, stored), now);
+      if (!sameMute(before, membership.mute)) {
+        emit({ type: 'membership.updated', conversationId, payload: { conversationId, membership }, recipientId: userId });
+      }
+      return membership;
     });
   }
 

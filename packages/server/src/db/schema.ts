@@ -55,6 +55,12 @@ export interface MembersTable {
   joined_at: number;
   read_seq: number;
   delivered_seq: number;
+  /**
+   * The member's own mute (private to them): when it ends; MUTED_UNTIL_UNMUTED
+   * (conversations/mute.ts) for "until I unmute"; null when never muted or unmuted. A past value
+   * is an ended mute, so "muted now" is `muted_until > now` whatever the kind.
+   */
+  muted_until: number | null;
 }
 
 export interface MessagesTable {
@@ -149,6 +155,8 @@ export interface EventsTable {
   added_user_ids: string | null;
   /** The user who stops being a member with this event (still receives it). */
   removed_user_id: string | null;
+  /** The only user who receives this event (their private settings); null: every member. */
+  recipient_id: string | null;
   created_at: number;
 }
 

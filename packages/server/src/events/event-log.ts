@@ -15,6 +15,8 @@ export interface LogEvent {
   addedUserIds: readonly string[] | null;
   /** The user who stops being a member with this event. */
   removedUserId: string | null;
+  /** The only user who receives this event (their private settings); null: every member. */
+  recipientId: string | null;
   frame: string;
   createdAt: number;
 }
@@ -27,6 +29,8 @@ export type PendingEvent = {
     conversationId: string | null;
     addedUserIds?: readonly string[];
     removedUserId?: string;
+    /** Address the event to this member alone (their own private settings). */
+    recipientId?: string;
     /** `{type, ...payload}` already serialised, when the caller has it (a message's stored JSON spliced in). */
     json?: string;
   };
@@ -48,6 +52,7 @@ const insertEvent = new Statement<EventInsert>((db, p) =>
     payload: p.payload,
     added_user_ids: p.added_user_ids,
     removed_user_id: p.removed_user_id,
+    recipient_id: p.recipient_id,
     created_at: p.created_at,
     pos: sql<number>`(select pos from event_head where id = 1) - ${p.offset}`,
   }),
@@ -66,6 +71,7 @@ function toLogEvent(row: EventRow): LogEvent {
     conversationId: row.conversation_id,
     addedUserIds: row.added_user_ids ? (JSON.parse(row.added_user_ids) as string[]) : null,
     removedUserId: row.removed_user_id,
+    recipientId: row.recipient_id,
     frame: frameWithPos(row.payload, row.pos),
     createdAt: row.created_at,
   };
@@ -101,6 +107,7 @@ export class EventLog {
       payload: e.json ?? JSON.stringify({ type: e.type, ...e.payload }),
       added_user_ids: e.addedUserIds?.length ? JSON.stringify(e.addedUserIds) : null,
       removed_user_id: e.removedUserId ?? null,
+      recipient_id: e.recipientId ?? null,
       created_at: now,
     }));
     const results = await executeBatch(
@@ -141,7 +148,7 @@ export class EventLog {
 
   /**
    * Events after a position that this user may see: those of conversations they are a member of
-   * now, and the event that removed them from one.
+   * now, and the event that removed them from one; of events addressed to one user, only theirs.
    */
   async readForUser(userId: string, after: number, limit: number): Promise<LogEvent[]> {
     const rows = await this.reader
@@ -154,6 +161,7 @@ export class EventLog {
           eb('removed_user_id', '=', userId),
         ]),
       )
+      .where((eb) => eb.or([eb('recipient_id', 'is', null), eb('recipient_id', '=', userId)]))
       .orderBy('pos')
       .limit(limit)
       .execute();

@@ -45,6 +45,7 @@ const samples: Partial<Record<RouteName, (ids: Ids) => { body?: unknown; query?:
   updateConversation: () => ({ body: { topic: 'hijacked topic' } }),
   addMembers: (ids) => ({ body: { userIds: [ids.userId] } }),
   updateMember: () => ({ body: { role: 'admin' } }),
+  muteConversation: () => ({ body: { for: '8h' } }),
   sendMessage: () => ({ body: { clientId: `intruder-${uniqueTag()}`, text: 'intruder message' } }),
   editMessage: () => ({ body: { text: 'intruder edit' } }),
   toggleReaction: () => ({ body: { emoji: '👍' } }),

@@ -133,6 +133,12 @@ export class Dispatcher {
     }
     const bytes = Buffer.from(event.frame);
     let sent = 0;
+    if (event.recipientId !== null) {
+      // Private to one member: their own sockets only, never the conversation's audience.
+      for (const c of this.byUser.get(event.recipientId) ?? []) if (c.conversations.has(conversationId) && this.deliver(c, event, bytes)) sent++;
+      this.metrics.deliveries.inc(sent);
+      return;
+    }
     const audience = this.byConversation.get(conversationId);
     if (audience) for (const c of audience) if (this.deliver(c, event, bytes)) sent++;
     if (event.removedUserId) {

@@ -1,7 +1,7 @@
-import type { Member, ReceiptList } from '@parley/protocol';
+import type { Membership, ReceiptList } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import { requireMember } from '../conversations/access.js';
-import { presentMember } from '../conversations/conversation.presenter.js';
+import { presentMembership } from '../conversations/conversation.presenter.js';
 import { findMember } from '../conversations/conversations.repository.js';
 import { executeBatch } from '../db/batch.js';
 import type { Dialect } from '../db/database.js';
@@ -30,7 +30,8 @@ export class ReceiptsService {
   ) {}
 
   /** Moves the read position forward (never back, never past the last message). */
-  async markRead(conversationId: string, userId: string, seq: number): Promise<Member> {
+  /** Answers with the reader's own membership (theirs alone to see). */
+  async markRead(conversationId: string, userId: string, seq: number): Promise<Membership> {
     return this.writer.write(async (tx, emit) => {
       const m = await requireMember(tx, conversationId, userId);
       const target = Math.min(seq, m.conversation.last_seq);
@@ -43,9 +44,9 @@ export class ReceiptsService {
         .where('read_seq', '<', target)
         .returningAll()
         .executeTakeFirst();
-      if (!row) return presentMember((await findMember(tx, conversationId, userId)) ?? m.member);
+      if (!row) return presentMembership((await findMember(tx, conversationId, userId)) ?? m.member);
       emit({ type: 'read', conversationId, payload: { conversationId, userId, seq: target } });
-      return presentMember(row);
+      return presentMembership(row);
     });
   }
 

@@ -3,6 +3,7 @@ import { core } from './20261125000000_core.js';
 import { files } from './20261126000000_files.js';
 import { messageJson } from './20261201000000_message_json.js';
 import { linkPreviews } from './20261202000000_link_previews.js';
+import { memberMute } from './20261203000000_member_mute.js';
 
 /** Every migration, by timestamped name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261126000000_files': files,
   '20261201000000_message_json': messageJson,
   '20261202000000_link_previews': linkPreviews,
+  '20261203000000_member_mute': memberMute,
 };
