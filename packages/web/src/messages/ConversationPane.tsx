@@ -2,7 +2,8 @@ import type { ConversationSummary, Message, User } from '@parley/sdk';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from '../app/client.js';
 import { ConfirmDialog } from '../app/ConfirmDialog.js';
-import { Composer } from '../composer/Composer.js';
+import { Composer, type ComposerHandle } from '../composer/Composer.js';
+import { useFileDrop } from '../composer/useFileDrop.js';
 import { conversationTitle } from '../conversations/summaries.js';
 import { t } from '../i18n/index.js';
 import { usePresence } from '../presence/usePresence.js';
@@ -43,6 +44,8 @@ export function ConversationPane({ summary, me, onRead }: ConversationPaneProps)
   const [deleting, setDeleting] = useState<PendingDelete | null>(null);
   const threadRoot = threadId ? (state.messages.find((m) => m.id === threadId) ?? null) : null;
   const lastOwn = lastOwnMessage(state.messages, me.id);
+  const composer = useRef<ComposerHandle>(null);
+  const drop = useFileDrop((files) => composer.current?.addFiles(files));
 
   const nameOf = useCallback((userId: string) => (userId === me.id ? me : people.get(userId))?.displayName ?? t('conversation.deletedUser'), [me, people]);
   const askDelete = useCallback((message: Message, remove: PendingDelete['remove']) => setDeleting({ message, remove }), []);
@@ -66,7 +69,7 @@ export function ConversationPane({ summary, me, onRead }: ConversationPaneProps)
 
   return (
     <div className={`conversation${threadRoot ? ' with-thread' : ''}`}>
-      <section className="pane" aria-label={conversationTitle(summary)}>
+      <section className={`pane${drop.dragging ? ' dragging' : ''}`} aria-label={conversationTitle(summary)} {...drop.handlers}>
         <header className="pane-head">
           <h2>{conversationTitle(summary)}</h2>
           {summary.peer && <PeerPresence userId={summary.peer.id} />}
@@ -91,7 +94,7 @@ export function ConversationPane({ summary, me, onRead }: ConversationPaneProps)
         <p className="typing muted" aria-live="polite">
           {typingLine(typing.map((userId) => people.get(userId)?.displayName ?? t('conversation.deletedUser')))}
         </p>
-        <Composer key={id} onSend={state.send} onTextChange={notifyTyping} onEditLast={() => !!lastOwn && (setEditingId(lastOwn.id), true)} />
+        <Composer ref={composer} key={id} onSend={state.send} onTextChange={notifyTyping} onEditLast={() => !!lastOwn && (setEditingId(lastOwn.id), true)} />
       </section>
       {threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} paneView={view} onAskDelete={askDelete} onClose={() => setThreadId(null)} />}
       {deleting && (

@@ -1,6 +1,7 @@
 import type { Message, ReactionSummary } from '@parley/sdk';
 import { t } from '../i18n/index.js';
 import { ReceiptMark } from '../receipts/ReceiptMark.js';
+import { Attachments, LinkPreviews } from './Attachments.js';
 import { formatDateTime, formatTime } from './format.js';
 import { MessageEditor } from './MessageEditor.js';
 import { useMessageView } from './message-view.js';
@@ -29,7 +30,8 @@ export function MessageItem({ entry }: { entry: TimelineEntry }) {
     return (
       <li className={`message ${pending.status}`} data-status={pending.status}>
         <div className="message-body">
-          <div className="text">{renderMarkdown(pending.text, { ownUsername: view.me.username })}</div>
+          {pending.text && <div className="text">{renderMarkdown(pending.text, { ownUsername: view.me.username })}</div>}
+          {pending.attachments.length > 0 && <Attachments attachments={pending.attachments} />}
         </div>
         {pending.status === 'pending' ? (
           <span className="status muted">{t('message.pending')}</span>
@@ -55,11 +57,15 @@ export function MessageItem({ entry }: { entry: TimelineEntry }) {
         ) : editing ? (
           <MessageEditor initial={message.text} onSave={(text) => view.edit(message.id, text)} onCancel={() => view.setEditingId(null)} />
         ) : (
-          <div className="text">
-            {renderMarkdown(message.text, { ownUsername: view.me.username })}
-            {message.editedAt && <span className="edited muted"> {t('message.edited')}</span>}
-          </div>
+          (message.text || message.editedAt) && (
+            <div className="text">
+              {renderMarkdown(message.text, { ownUsername: view.me.username })}
+              {message.editedAt && <span className="edited muted"> {t('message.edited')}</span>}
+            </div>
+          )
         )}
+        {!message.deletedAt && message.attachments.length > 0 && <Attachments attachments={message.attachments} />}
+        {!message.deletedAt && message.previews.length > 0 && <LinkPreviews previews={message.previews} />}
         {message.reactions.length > 0 && <Reactions message={message} />}
         {message.replyCount > 0 && view.openThread && (
           <button type="button" className="link replies" onClick={() => view.openThread?.(message.id)}>

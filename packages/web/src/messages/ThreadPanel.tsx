@@ -1,6 +1,7 @@
 import type { Message } from '@parley/sdk';
-import { useMemo } from 'react';
-import { Composer } from '../composer/Composer.js';
+import { useMemo, useRef } from 'react';
+import { Composer, type ComposerHandle } from '../composer/Composer.js';
+import { useFileDrop } from '../composer/useFileDrop.js';
 import { t } from '../i18n/index.js';
 import { MessageGroup, MessageList } from './MessageList.js';
 import { MessageViewContext, type MessageView } from './message-view.js';
@@ -19,6 +20,8 @@ interface ThreadPanelProps {
 export function ThreadPanel({ root, paneView, onAskDelete, onClose }: ThreadPanelProps) {
   const state = useMessages(root.conversationId, paneView.me, root.id);
   const lastOwn = lastOwnMessage(state.messages, paneView.me.id);
+  const composer = useRef<ComposerHandle>(null);
+  const drop = useFileDrop((files) => composer.current?.addFiles(files));
   const view = useMemo<MessageView>(
     () => ({
       ...paneView,
@@ -38,7 +41,8 @@ export function ThreadPanel({ root, paneView, onAskDelete, onClose }: ThreadPane
   );
   return (
     <aside
-      className="thread-panel"
+      className={`thread-panel${drop.dragging ? ' dragging' : ''}`}
+      {...drop.handlers}
       aria-label={t('thread.title')}
       onKeyDown={(e) => {
         // Escape inside an editor or a dialog is theirs.
@@ -65,6 +69,7 @@ export function ThreadPanel({ root, paneView, onAskDelete, onClose }: ThreadPane
         <MessageList state={state} lead={lead} />
       </MessageViewContext.Provider>
       <Composer
+        ref={composer}
         key={root.id}
         label={t('thread.replyLabel')}
         placeholder={t('thread.replyPlaceholder')}

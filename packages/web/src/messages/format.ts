@@ -27,3 +27,17 @@ export function formatLastSeen(iso: string, now = new Date()): string {
   const day = formatDay(date, now);
   return day === t('day.today') ? time.format(date) : `${day} ${time.format(date)}`;
 }
+
+const UNITS = ['B', 'KB', 'MB', 'GB'] as const;
+
+/** A file size as people read it: 532 B, 14 KB, 3.2 MB. */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 10 ? 0 : 1;
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${UNITS[unit]}`;
+}

@@ -30,7 +30,7 @@ export function renderMarkdown(source: string, options: MarkdownOptions): ReactN
 }
 
 /** The href to use, or null: only absolute http(s)/mailto URLs, as the browser will parse them. */
-function safeHref(raw: string): string | null {
+export function safeHref(raw: string): string | null {
   let url: URL;
   try {
     url = new URL(raw);

@@ -36,7 +36,7 @@ describe('buildTimeline', () => {
   });
 
   it('starts a new group after a pause, and puts my pending messages last', () => {
-    const pending: PendingMessage = { clientId: 'x', text: 'hi', createdAt: at(1, 12), status: 'pending' };
+    const pending: PendingMessage = { clientId: 'x', text: 'hi', attachments: [], createdAt: at(1, 12), status: 'pending' };
     const items = buildTimeline([message(1, 'a', at(1, 9)), message(2, 'a', at(1, 11))], [pending], 'a');
     const groups = items.filter((i) => i.kind === 'group');
     expect(groups).toHaveLength(3);

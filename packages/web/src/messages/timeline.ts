@@ -1,9 +1,11 @@
-import type { Message } from '@parley/sdk';
+import type { Attachment, Message } from '@parley/sdk';
 
 /** A message of mine not yet acknowledged by the server, or whose send failed. */
 export interface PendingMessage {
   clientId: string;
   text: string;
+  /** Uploaded already; sent with the message. */
+  attachments: Attachment[];
   createdAt: string;
   status: 'pending' | 'failed';
 }

@@ -1,4 +1,4 @@
-import { newClientId, type Message, type User } from '@parley/sdk';
+import { newClientId, type Attachment, type Message, type User } from '@parley/sdk';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient, useClientEvent } from '../app/client.js';
 import { describeError } from '../app/errors.js';
@@ -16,7 +16,7 @@ export interface MessagesState {
   error: string | null;
   loadOlder(): void;
   reload(): void;
-  send(text: string): void;
+  send(text: string, attachments?: Attachment[]): void;
   retry(clientId: string): void;
   /** Resolves true once the server has the new text; false if it refused (the reason is in `actionError`). */
   edit(messageId: string, text: string): Promise<boolean>;
@@ -88,7 +88,8 @@ export function useMessages(conversationId: string, me: User, threadRoot: string
   const transmit = useCallback(
     (item: PendingMessage) => {
       // The same clientId on a retry makes the server return the original if the first try landed.
-      client.sendMessage(conversationId, item.text, { clientId: item.clientId, ...(threadRoot ? { replyTo: threadRoot } : {}) }).then(settle, () =>
+      const options = { clientId: item.clientId, attachments: item.attachments.map((a) => a.id), ...(threadRoot ? { replyTo: threadRoot } : {}) };
+      client.sendMessage(conversationId, item.text, options).then(settle, () =>
         setPending((p) => p.map((x) => (x.clientId === item.clientId ? { ...x, status: 'failed' } : x))),
       );
     },
@@ -96,8 +97,8 @@ export function useMessages(conversationId: string, me: User, threadRoot: string
   );
 
   const send = useCallback(
-    (text: string) => {
-      const item: PendingMessage = { clientId: newClientId(), text, createdAt: new Date().toISOString(), status: 'pending' };
+    (text: string, attachments: Attachment[] = []) => {
+      const item: PendingMessage = { clientId: newClientId(), text, attachments, createdAt: new Date().toISOString(), status: 'pending' };
       setPending((p) => [...p, item]);
       transmit(item);
     },

@@ -1,0 +1,40 @@
+import { useEffect, useRef } from 'react';
+import { t } from '../i18n/index.js';
+
+interface LightboxProps {
+  name: string;
+  src: string;
+  width: number | null;
+  height: number | null;
+  onClose: () => void;
+}
+
+/** A picture at full size over everything; Escape, the close button or a click outside it closes it. */
+export default function Lightbox({ name, src, width, height, onClose }: LightboxProps) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      className="lightbox"
+      aria-label={name}
+      onClose={onClose}
+      onClick={(e) => {
+        if (e.target === e.currentTarget) dialog.current?.close();
+      }}
+    >
+      <img src={src} alt={name} width={width ?? undefined} height={height ?? undefined} />
+      <div className="lightbox-bar">
+        <span className="lightbox-name">{name}</span>
+        <a href={src} download={name}>
+          {t('attachment.download')}
+        </a>
+        <button type="button" onClick={() => dialog.current?.close()} autoFocus>
+          {t('newMessage.close')}
+        </button>
+      </div>
+    </dialog>
+  );
+}
