@@ -8,6 +8,8 @@ import { Sidebar, type SidebarDialog } from '../conversations/Sidebar.js';
 import { useConversations } from '../conversations/useConversations.js';
 import { t } from '../i18n/index.js';
 import { ConversationPane } from '../messages/ConversationPane.js';
+import { NotificationPrompt } from '../notifications/NotificationPrompt.js';
+import { useNotifications } from '../notifications/useNotifications.js';
 import { PresenceProvider } from '../presence/usePresence.js';
 import { useClient } from './client.js';
 import { useOpenConversation } from './route.js';
@@ -18,6 +20,7 @@ export function Workspace({ me, onLogout }: { me: User; onLogout: () => Promise<
   const [openId, open] = useOpenConversation();
   const conversations = useConversations(me, openId);
   const [dialog, setDialog] = useState<SidebarDialog | null>(null);
+  const notifications = useNotifications(me, conversations, open);
   const openSummary = conversations.list.find((s) => s.conversation.id === openId) ?? null;
 
   useEffect(() => {
@@ -50,10 +53,10 @@ export function Workspace({ me, onLogout }: { me: User; onLogout: () => Promise<
             {t('auth.logout')}
           </button>
         </header>
-        <Sidebar me={me} conversations={conversations} openId={openId} onOpen={open} onDialog={setDialog} />
+        <Sidebar me={me} conversations={conversations} openId={openId} onOpen={open} onDialog={setDialog} prompt={<NotificationPrompt notifications={notifications} />} />
         <main className="main">
           {openSummary ? (
-            <ConversationPane key={openSummary.conversation.id} summary={openSummary} me={me} onRead={conversations.markedRead} />
+            <ConversationPane key={openSummary.conversation.id} summary={openSummary} me={me} onRead={conversations.markedRead} onMembership={conversations.putMembership} />
           ) : (
             <p className="muted pane-placeholder">{conversations.loaded || !openId ? t('pane.empty') : t('app.loading')}</p>
           )}

@@ -1,8 +1,8 @@
 import type { ConversationSummary, User } from '@parley/sdk';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { t } from '../i18n/index.js';
 import { usePresences } from '../presence/usePresence.js';
-import { conversationTitle, filterSummaries, previewText } from './summaries.js';
+import { conversationTitle, filterSummaries, isMuted, previewText } from './summaries.js';
 import type { ConversationsState } from './useConversations.js';
 
 /** The dialogs the sidebar opens. */
@@ -14,9 +14,11 @@ interface SidebarProps {
   openId: string | null;
   onOpen: (id: string) => void;
   onDialog: (dialog: SidebarDialog) => void;
+  /** Shown above the list (the notifications question). */
+  prompt?: ReactNode;
 }
 
-export function Sidebar({ me, conversations, openId, onOpen, onDialog }: SidebarProps) {
+export function Sidebar({ me, conversations, openId, onOpen, onDialog, prompt }: SidebarProps) {
   const { list, loaded, error } = conversations;
   const [filter, setFilter] = useState('');
   const shown = filterSummaries(list, filter);
@@ -38,6 +40,7 @@ export function Sidebar({ me, conversations, openId, onOpen, onDialog }: Sidebar
           {t('sidebar.channels')}
         </button>
       </div>
+      {prompt}
       <input className="sidebar-filter" type="search" aria-label={t('sidebar.filter')} placeholder={t('sidebar.filter')} value={filter} onChange={(e) => setFilter(e.target.value)} />
       {error && (
         <p className="error" role="alert">
@@ -68,19 +71,26 @@ interface ConversationItemProps {
 
 function ConversationItem({ summary: s, me, active, status, onOpen }: ConversationItemProps) {
   const id = s.conversation.id;
+  const muted = isMuted(s);
   return (
     <button type="button" className={`conversation-item${active ? ' active' : ''}${s.unreadCount ? ' unread' : ''}`} aria-current={active ? 'true' : undefined} onClick={() => onOpen(id)}>
       <span className="conversation-title">
         {status && <span className={`presence-dot presence-${status}`} data-status={status} role="img" aria-label={t(`presence.${status}`)} />}
         {conversationTitle(s)}
+        {muted && (
+          <span className="muted-icon" role="img" aria-label={t('mute.muted')} title={t('mute.muted')}>
+            {' '}
+            🔕
+          </span>
+        )}
       </span>
       {s.mentionCount > 0 ? (
-        <span className="badge mention" aria-label={s.mentionCount === 1 ? t('sidebar.mention') : t('sidebar.mentions', { count: s.mentionCount })}>
+        <span className={`badge mention${muted ? ' quiet' : ''}`} aria-label={s.mentionCount === 1 ? t('sidebar.mention') : t('sidebar.mentions', { count: s.mentionCount })}>
           @{s.mentionCount}
         </span>
       ) : (
         s.unreadCount > 0 && (
-          <span className="badge" aria-label={t('sidebar.unread', { count: s.unreadCount })}>
+          <span className={`badge${muted ? ' quiet' : ''}`} aria-label={t('sidebar.unread', { count: s.unreadCount })}>
             {s.unreadCount}
           </span>
         )

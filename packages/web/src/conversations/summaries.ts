@@ -80,3 +80,14 @@ export function previewText(s: ConversationSummary, meId: string): string {
   const text = m.deletedAt ? t('message.deleted') : m.text.replace(/\s+/g, ' ').trim() || '📎';
   return m.senderId === meId ? t('sidebar.you', { text }) : text;
 }
+
+/** Muted now: until I unmute, or until a time still ahead. */
+export function isMuted(s: ConversationSummary, now = Date.now()): boolean {
+  const mute = s.membership.mute;
+  return mute !== null && (mute.until === null || Date.parse(mute.until) > now);
+}
+
+/** Unread messages of the conversations that are not muted: the number in the tab title. */
+export function unreadTotal(list: readonly ConversationSummary[], now = Date.now()): number {
+  return list.reduce((sum, s) => sum + (isMuted(s, now) ? 0 : s.unreadCount), 0);
+}

@@ -10,6 +10,8 @@ export interface ConversationsState {
   error: string | null;
   /** Adds or replaces one conversation (e.g. a DM just created). */
   put(summary: ConversationSummary): void;
+  /** My membership changed here (muted, unmuted), before the event confirms it. */
+  putMembership(membership: ConversationSummary['membership'], conversationId: string): void;
   /** I have read up to `seq` here: clear the badge at once, before the server confirms. */
   markedRead(conversationId: string, seq: number): void;
 }
@@ -38,6 +40,12 @@ export function useConversations(me: User, openId: string | null): Conversations
 
   useEffect(reload, [reload]);
 
+  const putMembership = useCallback(
+    (membership: ConversationSummary['membership'], conversationId: string) =>
+      setList((l) => l.map((s) => (s.conversation.id === conversationId ? { ...s, membership } : s))),
+    [],
+  );
+
   // A conversation we do not know yet (someone started a DM with me, added me to a group) comes
   // with fields the event does not carry (peer, unread count): fetch the list again.
   const knows = (id: string) => list.some((s) => s.conversation.id === id);
@@ -56,11 +64,13 @@ export function useConversations(me: User, openId: string | null): Conversations
   useClientEvent('conversation.updated', ({ conversation }) =>
     setList((l) => l.map((s) => (s.conversation.id === conversation.id ? { ...s, conversation } : s))),
   );
+  // My own settings (mute), from this device or another.
+  useClientEvent('membership.updated', ({ conversationId, membership }) => putMembership(membership, conversationId));
   // Too much was missed while offline to replay: start over from the server's view.
   useClientEvent('resync', reload);
 
   const put = useCallback((summary: ConversationSummary) => setList((l) => upsert(l, summary)), []);
   const markedRead = useCallback((conversationId: string, seq: number) => setList((l) => withRead(l, conversationId, seq)), []);
 
-  return { list, loaded, error, put, markedRead };
+  return { list, loaded, error, put, putMembership, markedRead };
 }

@@ -13,8 +13,8 @@ export interface WebAppFixture {
    * are logged by Chromium as "Failed to load resource" and left out.
    */
   readonly pageErrors: string[];
-  /** A fresh browser context (its own cookies: another person or device) on the app. */
-  openApp(options?: BrowserContextOptions): Promise<Page>;
+  /** A fresh browser context (its own cookies: another person or device) on the app; `init` runs in the page before the app. */
+  openApp(options?: BrowserContextOptions, init?: () => void): Promise<Page>;
   /** Registers through the form and waits until the app is online. */
   register(page: Page, username: string, displayName: string): Promise<void>;
 }
@@ -48,10 +48,11 @@ export function useWebApp(): WebAppFixture {
       return server!;
     },
     pageErrors,
-    async openApp(options = { locale: 'en-US' }) {
+    async openApp(options = { locale: 'en-US' }, init) {
       const context = await browser!.newContext(options);
       contexts.push(context);
       const page = await context.newPage();
+      if (init) await page.addInitScript(init);
       page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && pageErrors.push(m.text()));
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(server!.url);

@@ -118,6 +118,19 @@ export const en = {
   'typing.one': '{name} is typing…',
   'typing.two': '{first} and {second} are typing…',
   'typing.many': 'Several people are typing…',
+  'notification.attachment': 'Sent an attachment',
+  'notification.promptLabel': 'Notifications',
+  'notification.prompt': 'Get notified of direct messages and mentions while Parley is in the background?',
+  'notification.enable': 'Turn on',
+  'notification.later': 'Not now',
+  'mute.label': 'Mute',
+  'mute.muted': 'Muted',
+  'mute.until': 'Muted until {when}',
+  'mute.unmute': 'Unmute',
+  'mute.for.1h': 'For 1 hour',
+  'mute.for.8h': 'For 8 hours',
+  'mute.for.1w': 'For 1 week',
+  'mute.for.always': 'Until I unmute',
 } as const;
 
 export type MessageKey = keyof typeof en;

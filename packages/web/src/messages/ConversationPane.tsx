@@ -4,6 +4,7 @@ import { useClient } from '../app/client.js';
 import { ConfirmDialog } from '../app/ConfirmDialog.js';
 import { Composer, type ComposerHandle } from '../composer/Composer.js';
 import { useFileDrop } from '../composer/useFileDrop.js';
+import { MuteControl } from '../conversations/MuteControl.js';
 import { conversationTitle } from '../conversations/summaries.js';
 import { t } from '../i18n/index.js';
 import { usePresence } from '../presence/usePresence.js';
@@ -21,6 +22,8 @@ interface ConversationPaneProps {
   me: User;
   /** Called as I read up to a message, to clear the badge at once. */
   onRead: (conversationId: string, seq: number) => void;
+  /** My settings here changed (mute). */
+  onMembership: (membership: ConversationSummary['membership'], conversationId: string) => void;
 }
 
 /** A deletion waiting for the person to confirm it, with the list that owns the message. */
@@ -30,7 +33,7 @@ interface PendingDelete {
 }
 
 /** One open conversation: header, history, composer, and a thread beside them. Mount with `key={id}` so state resets per conversation. */
-export function ConversationPane({ summary, me, onRead }: ConversationPaneProps) {
+export function ConversationPane({ summary, me, onRead, onMembership }: ConversationPaneProps) {
   const id = summary.conversation.id;
   const state = useMessages(id, me);
   const people = usePeople(summary);
@@ -74,6 +77,7 @@ export function ConversationPane({ summary, me, onRead }: ConversationPaneProps)
           <h2>{conversationTitle(summary)}</h2>
           {summary.peer && <PeerPresence userId={summary.peer.id} />}
           {summary.conversation.topic && <span className="muted topic">{summary.conversation.topic}</span>}
+          <MuteControl summary={summary} onChanged={(membership) => onMembership(membership, id)} />
         </header>
         {state.error && (
           <p className="error pane-error" role="alert">
