@@ -10,6 +10,9 @@ const scenarios = {
   history: () => import('./scenarios/history.mjs'),
   upload: () => import('./scenarios/upload.mjs'),
   thumbnail: () => import('./scenarios/thumbnail.mjs'),
+  'web-size': () => import('./scenarios/web-size.mjs'),
+  'web-interactive': () => import('./scenarios/web-interactive.mjs'),
+  'web-open-conversation': () => import('./scenarios/web-open-conversation.mjs'),
 };
 
 const config = JSON.parse(process.argv[2]);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Parley's benchmark. For each scenario: start a fresh server pinned to core 0, run the load
-// generator as a separate process pinned to core 1, collect its figures, stop the server.
+// generator as a separate process pinned to core 1, collect its figures, stop the server. The web
+// scenarios build the web app once (Vite, temporary folder) and the generator drives Chromium.
 //
 //   node bench/run.mjs [--quick] [scenario ...]     (npm run bench -- --quick fanout)
 //   node bench/run.mjs --reference fanout max dm    (the same load against bench/reference/)
@@ -15,9 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { affinityOf, machineInfo, readDisks, readMachineCpu } from './lib/proc.mjs';
 import { renderReport } from './lib/report.mjs';
 import { REFERENCE_MAIN, SERVER_MAIN, freePort, startServer } from './lib/server.mjs';
+import { buildWebApp } from './lib/web-app.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
-const ALL = ['fanout', 'max', 'dm', 'idle', 'history', 'upload', 'thumbnail'];
+/** Scenarios that load the web app in Chromium (the generator drives the browser). */
+const WEB_SCENARIOS = ['web-size', 'web-interactive', 'web-open-conversation'];
+const ALL = ['fanout', 'max', 'dm', 'idle', 'history', 'upload', 'thumbnail', ...WEB_SCENARIOS];
 /** What the reference server implements: messaging only (it stores nothing, so no history). */
 const REFERENCE_SCENARIOS = ['fanout', 'max', 'dm'];
 const SERVER_CPU = 0;
@@ -50,7 +54,7 @@ function parseArgs(argv) {
   if (options.reference) {
     const unsupported = options.scenarios.filter((s) => !REFERENCE_SCENARIOS.includes(s));
     if (unsupported.length) {
-      usage(`--reference: the reference server does not implement ${unsupported.join(', ')} (it keeps no history and is not meant for memory figures); it runs ${REFERENCE_SCENARIOS.join(', ')} only`);
+      usage(`--reference: the reference server does not implement ${unsupported.join(', ')} (it keeps no history, serves no web app and is not meant for memory figures); it runs ${REFERENCE_SCENARIOS.join(', ')} only`);
     }
   }
   if (options.scenarios.length === 0) options.scenarios = options.reference ? REFERENCE_SCENARIOS : ALL;
@@ -111,8 +115,20 @@ async function waitForQuiet(scenario, maxWaitMs = 30_000) {
   return activity;
 }
 
+/** The web app of this run: built once from packages/web's sources, before the first web scenario. */
+let webApp = null;
+async function builtWebApp() {
+  if (!webApp) {
+    log('building the web app (packages/web) with Vite into a temporary folder');
+    webApp = await buildWebApp();
+    log(`built in ${webApp.seconds} s: ${webApp.dir}`);
+  }
+  return webApp;
+}
+
 async function runScenario(scenario, { quick, profile, reference }) {
   log(`\n=== ${scenario}${quick ? ' (quick)' : ''}${reference ? ' against the REFERENCE SERVER' : ''} ===`);
+  const web = WEB_SCENARIOS.includes(scenario) ? await builtWebApp() : null;
   const backgroundAtStart = await waitForQuiet(scenario);
   const started = Date.now();
   const profileDir = path.join(BENCH_DIR, 'results', 'profiles');
@@ -123,7 +139,7 @@ async function runScenario(scenario, { quick, profile, reference }) {
   const inspectPort = INSPECTED.includes(scenario) ? await freePort() : null;
   if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
   const program = reference ? REFERENCE_MAIN : SERVER_MAIN;
-  const server = await startServer({ cpu: SERVER_CPU, nodeArgs, program });
+  const server = await startServer({ cpu: SERVER_CPU, nodeArgs, program, env: web ? { PARLEY_WEB_DIR: web.dir } : {} });
   server.inspectPort = inspectPort;
   log(`[${scenario}] server pid ${server.pid} on CPU ${affinityOf(server.pid)}, ${server.baseUrl}`);
   let outcome;
@@ -198,7 +214,11 @@ const run = {
   serverNodeArgs: extraServerNodeArgs(),
   machine: machineInfo(),
   code: codeVersion(options.reference ? 'bench/reference' : 'packages'),
-  pinning: { server: `taskset -c ${SERVER_CPU}`, generator: `taskset -c ${GENERATOR_CPU}` },
+  pinning: {
+    server: `taskset -c ${SERVER_CPU}`,
+    generator: `taskset -c ${GENERATOR_CPU}`,
+    ...(options.scenarios.some((s) => WEB_SCENARIOS.includes(s)) ? { browser: `taskset -c ${GENERATOR_CPU} (Chromium is the generator's child and inherits its core)` } : {}),
+  },
   scenarios: [],
 };
 log(`Parley benchmark: ${options.scenarios.join(', ')}${options.quick ? ' (quick)' : ''}`);
@@ -213,6 +233,10 @@ for (const scenario of options.scenarios) {
   }
 }
 run.finishedAt = new Date().toISOString();
+if (webApp) {
+  run.webApp = { builtFrom: 'packages/web', buildSeconds: webApp.seconds, files: webApp.files };
+  webApp.remove();
+}
 
 const resultsDir = path.join(BENCH_DIR, 'results');
 fs.mkdirSync(resultsDir, { recursive: true });

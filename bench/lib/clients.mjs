@@ -5,13 +5,17 @@ import { mapConcurrent } from './http.mjs';
 
 const PASSWORD = 'bench-password';
 
-/** Registers `count` users named <prefix>00000, <prefix>00001, ...; returns [{ id, username, token }]. */
-export async function registerUsers(http, count, { prefix = 'u', concurrency = 32 } = {}) {
+/**
+ * Registers `count` users named <prefix>00000, <prefix>00001, ... (display names from
+ * `displayNameOf(i)` if given); returns [{ id, username, displayName, password, token }].
+ */
+export async function registerUsers(http, count, { prefix = 'u', concurrency = 32, displayNameOf = null } = {}) {
   const indexes = Array.from({ length: count }, (_, i) => i);
   return mapConcurrent(indexes, concurrency, async (i) => {
     const username = `${prefix}${String(i).padStart(5, '0')}`; // 3 characters at least
-    const res = await http.json('POST', '/api/v1/auth/register', { body: { username, password: PASSWORD }, expect: [201] });
-    return { id: res.user.id, username, token: res.token };
+    const body = { username, password: PASSWORD, ...(displayNameOf ? { displayName: displayNameOf(i) } : {}) };
+    const res = await http.json('POST', '/api/v1/auth/register', { body, expect: [201] });
+    return { id: res.user.id, username, displayName: res.user.displayName, password: PASSWORD, token: res.token };
   });
 }
 
@@ -37,6 +41,22 @@ export async function createDms(http, pairs, { concurrency = 16 } = {}) {
     const res = await http.json('POST', '/api/v1/conversations', { token: a.token, body: { kind: 'dm', userId: b.id }, expect: [200, 201] });
     return { id: res.conversation.id, members: [a, b] };
   });
+}
+
+/**
+ * Sends `count` messages to a conversation over HTTP (POST .../messages), `concurrency` at a
+ * time so that the server's group commit batches them; message i is sent by `senderOf(i)` with
+ * the text `textOf(i)`. Returns the stored messages in order.
+ */
+export async function sendMessages(http, conversationId, count, { senderOf, textOf, concurrency = 64 }) {
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  return mapConcurrent(indexes, concurrency, (i) =>
+    http.json('POST', `/api/v1/conversations/${conversationId}/messages`, {
+      token: senderOf(i).token,
+      body: { clientId: `seed-${conversationId}-${i}`, text: textOf(i) },
+      expect: [201],
+    }),
+  );
 }
 
 /**

@@ -55,6 +55,48 @@ export function affinityOf(pid) {
   }
 }
 
+/** Pids of the descendants of a process (for the generator: the browser's processes), from /proc. */
+export function descendantsOf(rootPid) {
+  const children = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [];
+  const queue = [...(children.get(rootPid) ?? [])];
+  while (queue.length) {
+    const pid = queue.shift();
+    out.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/**
+ * CPU seconds used so far by the descendants of a process. Each one counts its own time plus that
+ * of its children that have exited (cutime, cstime), so a renderer closed with its page still counts.
+ */
+export function descendantsCpuSeconds(rootPid) {
+  let ticks = 0;
+  for (const pid of descendantsOf(rootPid)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    } catch {
+      // exited meanwhile: its parent counts it once it has reaped it
+    }
+  }
+  return ticks / ticksPerSecond();
+}
+
 /**
  * Machine-wide CPU time so far, in seconds summed over cores: busy (user, nice, system) and steal
  * (time the hypervisor gave to someone else). Used to detect other work competing for the cores.
@@ -98,8 +140,10 @@ export function readDisks() {
 
 /** Measures CPU use of the server (from /proc) and of this process (process.cpuUsage) over a window. */
 export class CpuWindow {
-  constructor(serverPid) {
+  /** With `children`, the generator's child processes (the browser) are measured too, and not counted as others. */
+  constructor(serverPid, { children = false } = {}) {
     this.serverPid = serverPid;
+    this.startChildren = children ? descendantsCpuSeconds(process.pid) : null;
     this.startWall = performance.now();
     this.startServer = readProcess(serverPid);
     this.startSelf = process.cpuUsage();
@@ -118,6 +162,7 @@ export class CpuWindow {
     const machine = readMachineCpu();
     const serverCpuPct = server && this.startServer ? (100 * (server.cpuSeconds - this.startServer.cpuSeconds)) / wallSeconds : null;
     const generatorCpuPct = (100 * (self.user + self.system)) / 1e6 / wallSeconds;
+    const childrenCpuPct = this.startChildren === null ? null : (100 * (descendantsCpuSeconds(process.pid) - this.startChildren)) / wallSeconds;
     let otherCpuPct = null;
     let stealPct = null;
     if (machine && this.startMachine && serverCpuPct !== null) {
@@ -125,7 +170,7 @@ export class CpuWindow {
       // What neither the server nor the generator used: other processes on the machine (tests,
       // builds...) that compete for the two cores and make the figures unreliable. Approximate:
       // tick-based accounting, and a few % of kernel work for loopback traffic lands here too.
-      otherCpuPct = Math.max(0, busyPct - serverCpuPct - generatorCpuPct);
+      otherCpuPct = Math.max(0, busyPct - serverCpuPct - generatorCpuPct - (childrenCpuPct ?? 0));
       stealPct = (100 * (machine.stealSeconds - this.startMachine.stealSeconds)) / wallSeconds;
     }
     // Disk: how busy it was, and how much others wrote meanwhile (fsync latency depends on both).
@@ -149,6 +194,7 @@ export class CpuWindow {
       // The kernel's share of it (socket writes, fsync): high values point at syscalls.
       serverSystemCpuPct: server && this.startServer ? (100 * (server.systemCpuSeconds - this.startServer.systemCpuSeconds)) / wallSeconds : null,
       generatorCpuPct,
+      childrenCpuPct,
       otherCpuPct,
       stealPct,
       // Share of the time the generator's event loop was busy: near 100% would mean it cannot keep up.
@@ -195,6 +241,7 @@ export function usageRow(usage) {
     serverSystemCpuPct: round(usage.serverSystemCpuPct, 0),
     generatorCpuPct: round(usage.generatorCpuPct, 0),
     generatorEventLoopPct: round(usage.generatorEventLoopPct, 0),
+    ...(usage.childrenCpuPct === null ? {} : { browserCpuPct: round(usage.childrenCpuPct, 0) }),
     otherCpuPct: round(usage.otherCpuPct, 0),
     stealPct: round(usage.stealPct, 0),
     serverWritesMiB: round(usage.serverWritesMiB, 1),

@@ -6,6 +6,9 @@ const fmt = (v, unit = '') => (v === null || v === undefined ? '—' : `${typeof
 
 /** The scenario's main figure, in words. */
 function keyFigure(scenario, row) {
+  if (row.gzipKB !== undefined) return `${fmt(row.gzipKB)} kB gzip (${fmt(row.rawKB)} kB raw)`;
+  if (row.coldLoadMs !== undefined) return `cold load ${fmt(row.coldLoadMs)} ms; warm p50 ${fmt(row.latencyMs.p50)} ms`;
+  if (row.firstOpenMs !== undefined) return `${fmt(row.latencyMs.p50)} ms click → newest message shown (p50; first open ${fmt(row.firstOpenMs)} ms)`;
   if (row.bytesPerConnection !== undefined) {
     return `${fmt(row.bytesPerConnection)} B/conn RSS (heap ${fmt(row.heapBytesPerConnection)} B/conn)`;
   }
@@ -31,14 +34,24 @@ const SUMMARY_COLUMNS = ['Scenario', 'Load', 'Result', 'p50 ms', 'p95 ms', 'p99 
 
 const REFERENCE_BANNER = 'REFERENCE SERVER (stores nothing), not Parley';
 
-function summaryRow(entry, reference) {
+/** The summary's rows for one scenario: one, or one per part for those with `rowsInSummary` (web-size, web-interactive). */
+function summaryRows(entry, reference) {
   const { result, error } = entry;
   const scenario = reference ? `${entry.scenario} (reference)` : entry.scenario;
-  if (error) return [scenario, '—', `FAILED: ${error.split('\n')[0].slice(0, 120)}`, ...Array(SUMMARY_COLUMNS.length - 4).fill('—'), 'no'];
+  if (error) return [[scenario, '—', `FAILED: ${error.split('\n')[0].slice(0, 120)}`, ...Array(SUMMARY_COLUMNS.length - 4).fill('—'), 'no']];
+  if (result.rowsInSummary) return result.rows.map((row) => summaryRow(`${scenario}: ${row.part}`, row, result));
   // A scenario with a headline (max) shows it; a null headline means no step passed.
-  const row = ('headline' in result ? result.headline : result.rows[0]) ?? {};
+  return [summaryRow(scenario, ('headline' in result ? result.headline : result.rows[0]) ?? {}, result)];
+}
+
+function generatorCell(row) {
+  if (row.generatorCpuPct === undefined) return '—';
+  const browser = row.browserCpuPct === undefined ? '' : `, browser ${row.browserCpuPct}%`;
+  return `${row.generatorCpuPct}% (${row.generatorEventLoopPct}%)${browser}`;
+}
+
+function summaryRow(scenario, row, result) {
   const lat = row.latencyMs ?? {};
-  const gen = row.generatorCpuPct === undefined ? '—' : `${row.generatorCpuPct}% (${row.generatorEventLoopPct}%)`;
   return [
     scenario,
     row.label ?? 'first step failed',
@@ -49,11 +62,11 @@ function summaryRow(entry, reference) {
     fmt(lat.max),
     lostCell(row),
     row.serverCpuPct === undefined ? '—' : `${row.serverCpuPct}%`,
-    gen,
+    generatorCell(row),
     others(row),
     fmt(row.serverRssMiB, ' MiB'),
     result.target,
-    result.met ? 'yes' : 'NO',
+    (row.met ?? result.met) ? 'yes' : 'NO',
   ];
 }
 
@@ -99,7 +112,7 @@ function textTable(columns, rows) {
 
 /** Tables for the terminal and for docs/benchmarks.md. */
 export function renderReport(run) {
-  const summary = run.scenarios.map((entry) => summaryRow(entry, run.reference));
+  const summary = run.scenarios.flatMap((entry) => summaryRows(entry, run.reference));
   const max = run.scenarios.find((s) => s.scenario === 'max' && s.result);
   const steps = max ? max.result.rows.map(stepRow) : [];
   const m = run.machine;
@@ -129,6 +142,9 @@ export function renderReport(run) {
     `- Machine: ${machine}.`,
     `- Command: \`${run.command}\`${run.quick ? ' (quick mode: short runs, for smoke-testing only)' : ''}; ${run.startedAt}; code ${codeLine(run.code)}.`,
     ...serverNotes,
+    ...(run.scenarios.some((e) => e.scenario.startsWith('web-'))
+      ? ['- Web scenarios: the web app built with Vite from `packages/web`, loaded by headless Chromium (Debian\'s, driven by playwright-core) on loopback; the browser is the generator\'s child and shares its core (`taskset -c 1`), the server keeps core 0. Times are on the page\'s clock, from navigation start (or the click) to the frame that shows the login form, the conversation list (or the newest message); "browser" is the CPU of all Chromium processes; sizes are the scripts Chromium fetched, gzip level 9, kB = 1,000 bytes.']
+      : []),
     '- Latency is send→receive on the generator\'s clock (same process), messages of 100 bytes; "Lost msgs" counts messages that some member never received within 5 s of the end of the run; "(loop)" is the generator\'s event-loop utilisation; CPU figures are % of one core over the measured window; "Others" is what the rest of the machine did meanwhile: CPU used and MiB written to disk by other processes (approximate; more than a few % of CPU or a few MiB of writes means the figures were disturbed).',
   ];
   const markdown = [
