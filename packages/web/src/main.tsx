@@ -3,9 +3,11 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
 import { createClient } from './app/client.js';
 import { locale } from './i18n/index.js';
+import { applyTheme, storedTheme } from './settings/theme.js';
 import './app/theme.css';
 
 document.documentElement.lang = locale;
+applyTheme(storedTheme());
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App client={createClient()} />

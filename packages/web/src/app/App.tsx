@@ -47,6 +47,6 @@ function SessionGate({ client }: { client: ParleyClient }) {
     case 'out':
       return <AuthScreen notice={session.notice} onAuthenticated={(user) => setSession({ status: 'in', user })} />;
     case 'in':
-      return <Workspace me={session.user} onLogout={logout} />;
+      return <Workspace me={session.user} onLogout={logout} onProfile={(user) => setSession({ status: 'in', user })} />;
   }
 }

@@ -1,4 +1,6 @@
 import type { ConversationSummary, User } from '@parley/sdk';
+import { SettingsDialog } from '../settings/SettingsDialog.js';
+import { Avatar } from './Avatar.js';
 import { useEffect, useState } from 'react';
 import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
 import { ChannelsDialog } from '../conversations/ChannelsDialog.js';
@@ -15,11 +17,18 @@ import { useClient } from './client.js';
 import { useOpenConversation } from './route.js';
 
 /** The logged-in app: header, conversation list, open conversation. Lives as long as the session. */
-export function Workspace({ me, onLogout }: { me: User; onLogout: () => Promise<void> }) {
+interface WorkspaceProps {
+  me: User;
+  onLogout: () => Promise<void>;
+  /** My profile changed (Settings). */
+  onProfile: (user: User) => void;
+}
+
+export function Workspace({ me, onLogout, onProfile }: WorkspaceProps) {
   const client = useClient();
   const [openId, open] = useOpenConversation();
   const conversations = useConversations(me, openId);
-  const [dialog, setDialog] = useState<SidebarDialog | null>(null);
+  const [dialog, setDialog] = useState<SidebarDialog | 'settings' | null>(null);
   const notifications = useNotifications(me, conversations, open);
   const openSummary = conversations.list.find((s) => s.conversation.id === openId) ?? null;
 
@@ -47,8 +56,12 @@ export function Workspace({ me, onLogout }: { me: User; onLogout: () => Promise<
           <span className="brand">Parley</span>
           <ConnectionIndicator />
           <span className="me" title={`@${me.username}`}>
+            <Avatar user={me} size={24} />
             {me.displayName}
           </span>
+          <button type="button" className="link" onClick={() => setDialog('settings')}>
+            {t('settings.title')}
+          </button>
           <button type="button" className="link" onClick={() => void onLogout()}>
             {t('auth.logout')}
           </button>
@@ -63,6 +76,7 @@ export function Workspace({ me, onLogout }: { me: User; onLogout: () => Promise<
         </main>
         {dialog === 'dm' && <NewMessageDialog me={me} onStarted={started} onClose={closeDialog} />}
         {dialog === 'group' && <NewGroupDialog me={me} onStarted={started} onClose={closeDialog} />}
+        {dialog === 'settings' && <SettingsDialog me={me} notifications={notifications} onProfile={onProfile} onClose={closeDialog} />}
         {dialog === 'channels' && <ChannelsDialog onOpen={openFromDialog} onJoined={started} onClose={closeDialog} />}
       </div>
     </PresenceProvider>

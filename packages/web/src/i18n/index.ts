@@ -15,8 +15,19 @@ export function pickLocale(preferred: readonly string[]): Locale {
   return 'en';
 }
 
-// Chosen once at start: switching language mid-session is not a feature yet.
-export const locale: Locale = typeof navigator === 'undefined' ? 'en' : pickLocale(navigator.languages ?? [navigator.language]);
+/** The language chosen in Settings, remembered in this browser; otherwise the browser's. */
+export const LOCALE_KEY = 'parley.locale';
+export const locales: readonly Locale[] = ['en', 'fr'];
+
+function startLocale(): Locale {
+  if (typeof navigator === 'undefined') return 'en';
+  const chosen = typeof localStorage === 'undefined' ? null : localStorage.getItem(LOCALE_KEY);
+  if (chosen === 'en' || chosen === 'fr') return chosen;
+  return pickLocale(navigator.languages ?? [navigator.language]);
+}
+
+// Chosen once at start; Settings stores a new choice and reloads the page to apply it everywhere.
+export const locale: Locale = startLocale();
 
 /** The string for `key` in the user's language, with `{name}` placeholders filled from `vars`. */
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {

@@ -50,12 +50,14 @@ export function ConversationPane({ summary, me, onRead, onMembership }: Conversa
   const composer = useRef<ComposerHandle>(null);
   const drop = useFileDrop((files) => composer.current?.addFiles(files));
 
-  const nameOf = useCallback((userId: string) => (userId === me.id ? me : people.get(userId))?.displayName ?? t('conversation.deletedUser'), [me, people]);
+  const personOf = useCallback((userId: string) => (userId === me.id ? me : (people.get(userId) ?? null)), [me, people]);
+  const nameOf = useCallback((userId: string) => personOf(userId)?.displayName ?? t('conversation.deletedUser'), [personOf]);
   const askDelete = useCallback((message: Message, remove: PendingDelete['remove']) => setDeleting({ message, remove }), []);
   const view = useMemo<MessageView>(
     () => ({
       me,
       nameOf,
+      personOf,
       editingId,
       setEditingId,
       react: (messageId, emoji) => void state.react(messageId, emoji),
@@ -67,7 +69,7 @@ export function ConversationPane({ summary, me, onRead, onMembership }: Conversa
       dmPeerId: summary.conversation.kind === 'dm' ? (summary.peer?.id ?? null) : null,
       lastOwnSeq: lastOwn?.seq ?? null,
     }),
-    [me, nameOf, editingId, state.react, state.edit, state.remove, state.retry, askDelete, receipts, summary.conversation.kind, summary.peer?.id, lastOwn?.seq],
+    [me, nameOf, personOf, editingId, state.react, state.edit, state.remove, state.retry, askDelete, receipts, summary.conversation.kind, summary.peer?.id, lastOwn?.seq],
   );
 
   return (

@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
+import { Avatar } from '../app/Avatar.js';
 import { t } from '../i18n/index.js';
 import { formatDay } from './format.js';
 import { EntryTime, MessageItem } from './MessageItem.js';
@@ -75,6 +76,7 @@ export function MessageGroup({ senderId, entries }: { senderId: string; entries:
   const view = useMessageView();
   return (
     <li className={`message-group${senderId === view.me.id ? ' mine' : ''}`}>
+      <Avatar user={view.personOf(senderId) ?? { id: senderId, displayName: view.nameOf(senderId), avatarUrl: null }} size={36} />
       <div className="group-head">
         <span className="sender">{view.nameOf(senderId)}</span>
         <EntryTime entry={entries[0]!} />

@@ -6,6 +6,8 @@ import type { ReceiptMap } from '../receipts/receipts.js';
 export interface MessageView {
   me: User;
   nameOf(userId: string): string;
+  /** The person, when known (their picture); null for someone no longer here. */
+  personOf(userId: string): User | null;
   /** The message being edited in place, if any. */
   editingId: string | null;
   setEditingId(messageId: string | null): void;
