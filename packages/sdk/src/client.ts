@@ -436,12 +436,26 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /** Opens the live socket; resolves when it is receiving events. Reconnects by itself after. */
   connect(): Promise<void> {
+    this.watchNetwork(true);
     return this.socket.connect();
   }
 
   disconnect(): void {
+    this.watchNetwork(false);
     this.socket.close();
     this.typingTracker.clear();
+  }
+
+  private readonly onOffline = () => this.socket.networkLost();
+  private readonly onOnline = () => this.socket.networkBack();
+
+  /** In a browser, the page's `offline` and `online` events say at once what a heartbeat would find out late. */
+  private watchNetwork(on: boolean): void {
+    const page = globalThis as { addEventListener?: (type: string, listener: () => void) => void; removeEventListener?: (type: string, listener: () => void) => void };
+    if (!page.addEventListener || !page.removeEventListener) return;
+    const method = on ? page.addEventListener : page.removeEventListener;
+    method.call(page, 'offline', this.onOffline);
+    method.call(page, 'online', this.onOnline);
   }
 
   get connectionState(): ConnectionState {

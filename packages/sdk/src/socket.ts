@@ -128,6 +128,23 @@ export class RealtimeSocket extends TypedEmitter<SocketEvents> {
     this.setState('closed');
   }
 
+  /**
+   * The device lost its network (a browser's `offline` event): drop the socket now rather than
+   * wait for the heartbeat to notice, so sends queue in the outbox and the state says so.
+   */
+  networkLost(): void {
+    if (this.ws) this.drop('network lost');
+  }
+
+  /** The network is back (`online`): reconnect at once instead of waiting out the backoff. */
+  networkBack(): void {
+    if (this.state !== 'reconnecting' || !this.reconnectTimer) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.attempts = 0;
+    void this.open();
+  }
+
   /** Sends a frame that expects an ack; message sends wait in an outbox across reconnects. */
   request(frame: RequestFrameInput, options: { outbox?: boolean; timeoutMs?: number } = {}): Promise<AckFrame> {
     const id = `r${this.nextRequestId++}`;
@@ -310,16 +327,18 @@ export class RealtimeSocket extends TypedEmitter<SocketEvents> {
     this.stopHeartbeat();
     const every = Math.max(1_000, Math.min(intervalMs, 30_000));
     this.heartbeatTimer = setInterval(() => {
-      if (Date.now() - this.lastReceivedAt > every * 2) {
-        const ws = this.ws;
-        this.closed(closeCodes.goingAway, 'heartbeat timeout');
-        this.generation++;
-        ws?.close();
-        return;
-      }
+      if (Date.now() - this.lastReceivedAt > every * 2) return this.drop('heartbeat timeout');
       if (this.ws?.readyState === OPEN) this.ws.send(JSON.stringify({ type: 'ping' }));
     }, every);
     (this.heartbeatTimer as { unref?: () => void }).unref?.();
+  }
+
+  /** Gives up on the current socket as if it had closed, and reconnects with backoff. */
+  private drop(reason: string): void {
+    const ws = this.ws;
+    this.closed(closeCodes.goingAway, reason);
+    this.generation++;
+    ws?.close();
   }
 
   private stopHeartbeat(): void {

@@ -13,3 +13,10 @@ createRoot(document.getElementById('root')!).render(
     <App client={createClient()} />
   </StrictMode>,
 );
+
+// Installable, and opens without a network: the service worker keeps the app shell (public/sw.js).
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+  });
+}

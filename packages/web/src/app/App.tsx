@@ -1,4 +1,4 @@
-import type { ParleyClient, User } from '@parley/sdk';
+import { ParleyError, type ParleyClient, type User } from '@parley/sdk';
 import { useCallback, useEffect, useState } from 'react';
 import { AuthScreen } from '../auth/AuthScreen.js';
 import { t } from '../i18n/index.js';
@@ -6,7 +6,10 @@ import { ClientProvider, useClientEvent } from './client.js';
 import { describeError } from './errors.js';
 import { Workspace } from './Workspace.js';
 
-type Session = { status: 'restoring' } | { status: 'out'; notice: string | null } | { status: 'in'; user: User };
+type Session = { status: 'restoring' } | { status: 'unreachable' } | { status: 'out'; notice: string | null } | { status: 'in'; user: User };
+
+/** While the server cannot be reached at start (offline, server restarting), ask again this often. */
+const RESTORE_RETRY_MS = 5_000;
 
 export function App({ client }: { client: ParleyClient }) {
   return (
@@ -19,14 +22,30 @@ export function App({ client }: { client: ParleyClient }) {
 function SessionGate({ client }: { client: ParleyClient }) {
   const [session, setSession] = useState<Session>({ status: 'restoring' });
 
+  // The app shell may open without a network (installed app, service worker): wait for it
+  // rather than show a login form that cannot work.
   useEffect(() => {
     let cancelled = false;
-    client.restore().then(
-      (user) => !cancelled && setSession(user ? { status: 'in', user } : { status: 'out', notice: null }),
-      (err: unknown) => !cancelled && setSession({ status: 'out', notice: describeError(err) }),
-    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const attempt = () => {
+      clearTimeout(timer);
+      client.restore().then(
+        (user) => !cancelled && setSession(user ? { status: 'in', user } : { status: 'out', notice: null }),
+        (err: unknown) => {
+          if (cancelled) return;
+          if (err instanceof ParleyError && err.code === 'network_error') {
+            setSession({ status: 'unreachable' });
+            timer = setTimeout(attempt, RESTORE_RETRY_MS);
+          } else setSession({ status: 'out', notice: describeError(err) });
+        },
+      );
+    };
+    attempt();
+    window.addEventListener('online', attempt);
     return () => {
       cancelled = true;
+      clearTimeout(timer);
+      window.removeEventListener('online', attempt);
     };
   }, [client]);
 
@@ -44,6 +63,12 @@ function SessionGate({ client }: { client: ParleyClient }) {
   switch (session.status) {
     case 'restoring':
       return <div className="splash">{t('app.loading')}</div>;
+    case 'unreachable':
+      return (
+        <div className="splash" role="status">
+          {t('app.unreachable')}
+        </div>
+      );
     case 'out':
       return <AuthScreen notice={session.notice} onAuthenticated={(user) => setSession({ status: 'in', user })} />;
     case 'in':

@@ -51,7 +51,7 @@ export function Workspace({ me, onLogout, onProfile }: WorkspaceProps) {
 
   return (
     <PresenceProvider client={client}>
-      <div className="workspace">
+      <div className={`workspace${openId ? ' showing-conversation' : ''}`}>
         <header className="topbar">
           <span className="brand">Parley</span>
           <ConnectionIndicator />
@@ -69,7 +69,7 @@ export function Workspace({ me, onLogout, onProfile }: WorkspaceProps) {
         <Sidebar me={me} conversations={conversations} openId={openId} onOpen={open} onDialog={setDialog} prompt={<NotificationPrompt notifications={notifications} />} />
         <main className="main">
           {openSummary ? (
-            <ConversationPane key={openSummary.conversation.id} summary={openSummary} me={me} onRead={conversations.markedRead} onMembership={conversations.putMembership} />
+            <ConversationPane key={openSummary.conversation.id} summary={openSummary} me={me} onRead={conversations.markedRead} onMembership={conversations.putMembership} onBack={() => open(null)} />
           ) : (
             <p className="muted pane-placeholder">{conversations.loaded || !openId ? t('pane.empty') : t('app.loading')}</p>
           )}

@@ -1,6 +1,7 @@
 /** English strings; every other language must translate every key (see fr.ts). */
 export const en = {
   'app.loading': 'Loading…',
+  'app.unreachable': 'Can’t reach Parley right now. It will connect by itself when the network is back.',
   'auth.title.login': 'Log in to Parley',
   'auth.title.register': 'Create your Parley account',
   'auth.username': 'Username',
@@ -65,6 +66,7 @@ export const en = {
   'pane.start': 'This is the beginning of the conversation.',
   'pane.loadFailed': 'Could not load messages.',
   'pane.retry': 'Retry',
+  'pane.back': 'Back to conversations',
   'message.deleted': 'This message was deleted.',
   'message.edited': '(edited)',
   'message.pending': 'Sending…',

@@ -2,6 +2,7 @@ import type { MessageKey } from './en.js';
 
 export const fr: Record<MessageKey, string> = {
   'app.loading': 'Chargement…',
+  'app.unreachable': 'Parley est injoignable pour l’instant. La connexion reprendra d’elle-même avec le réseau.',
   'auth.title.login': 'Connexion à Parley',
   'auth.title.register': 'Créer votre compte Parley',
   'auth.username': 'Nom d’utilisateur',
@@ -66,6 +67,7 @@ export const fr: Record<MessageKey, string> = {
   'pane.start': 'C’est le début de la conversation.',
   'pane.loadFailed': 'Impossible de charger les messages.',
   'pane.retry': 'Réessayer',
+  'pane.back': 'Retour aux conversations',
   'message.deleted': 'Ce message a été supprimé.',
   'message.edited': '(modifié)',
   'message.pending': 'Envoi…',

@@ -24,6 +24,8 @@ interface ConversationPaneProps {
   onRead: (conversationId: string, seq: number) => void;
   /** My settings here changed (mute). */
   onMembership: (membership: ConversationSummary['membership'], conversationId: string) => void;
+  /** Back to the list (phones, where one pane shows at a time). */
+  onBack: () => void;
 }
 
 /** A deletion waiting for the person to confirm it, with the list that owns the message. */
@@ -33,7 +35,7 @@ interface PendingDelete {
 }
 
 /** One open conversation: header, history, composer, and a thread beside them. Mount with `key={id}` so state resets per conversation. */
-export function ConversationPane({ summary, me, onRead, onMembership }: ConversationPaneProps) {
+export function ConversationPane({ summary, me, onRead, onMembership, onBack }: ConversationPaneProps) {
   const id = summary.conversation.id;
   const state = useMessages(id, me);
   const people = usePeople(summary);
@@ -76,6 +78,9 @@ export function ConversationPane({ summary, me, onRead, onMembership }: Conversa
     <div className={`conversation${threadRoot ? ' with-thread' : ''}`}>
       <section className={`pane${drop.dragging ? ' dragging' : ''}`} aria-label={conversationTitle(summary)} {...drop.handlers}>
         <header className="pane-head">
+          <button type="button" className="icon back" aria-label={t('pane.back')} title={t('pane.back')} onClick={onBack}>
+            ←
+          </button>
           <h2>{conversationTitle(summary)}</h2>
           {summary.peer && <PeerPresence userId={summary.peer.id} />}
           {summary.conversation.topic && <span className="muted topic">{summary.conversation.topic}</span>}

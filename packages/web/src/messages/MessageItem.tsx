@@ -50,7 +50,8 @@ export function MessageItem({ entry }: { entry: TimelineEntry }) {
   const mine = message.senderId === view.me.id;
   const editing = view.editingId === message.id;
   return (
-    <li className="message sent" data-status="sent" data-seq={message.seq} data-id={message.id}>
+    // Focusable: a tap or the keyboard brings up its toolbar, as hovering does.
+    <li className="message sent" tabIndex={0} data-status="sent" data-seq={message.seq} data-id={message.id}>
       <div className="message-body">
         {message.deletedAt ? (
           <p className="text deleted">{t('message.deleted')}</p>
