@@ -9,7 +9,7 @@ export default defineConfig({
   plugins: [react()],
   resolve: {
     // Bundle the workspace packages from source, so the app builds without building them first.
-    alias: { '@parley/sdk': source('sdk'), '@parley/protocol': source('protocol') },
+    alias: { '@parley/sdk': source('sdk'), '@parley/protocol': source('protocol'), '@parley/emoji': source('emoji') },
   },
   build: {
     outDir: 'dist',

@@ -1,8 +1,17 @@
-import type { Upload } from '@parley/sdk';
-import { useImperativeHandle, useRef, useState, type ClipboardEvent, type KeyboardEvent, type Ref } from 'react';
+import type { Upload, User } from '@parley/sdk';
+import { lazy, Suspense, useId, useImperativeHandle, useLayoutEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent, type Ref } from 'react';
+import { loadEmoji } from '../emoji/load.js';
 import { t } from '../i18n/index.js';
 import { formatBytes } from '../messages/format.js';
+import { complete, insertAt } from './autocomplete.js';
+import { Suggestions } from './Suggestions.js';
+import { useSuggestions, type Suggestion } from './useSuggestions.js';
 import { useUploads } from './useUploads.js';
+
+const EmojiPicker = lazy(() => import('../emoji/EmojiPicker.js'));
+
+/** A `:shortcode:` somewhere in the text: worth loading the dataset to turn it into its emoji on send. */
+const HAS_SHORTCODE = /:[a-z0-9_+-]+:/i;
 
 /** What a pane can ask of its composer: files dropped anywhere on it. */
 export interface ComposerHandle {
@@ -18,12 +27,23 @@ interface ComposerProps {
   /** What the field is called, for screen readers and as its placeholder. */
   label?: string;
   placeholder?: string;
+  /** Who can be @mentioned here. */
+  people?: readonly User[];
+  /** A group or channel: @channel, @here and @everyone are offered too. */
+  groupLike?: boolean;
   ref?: Ref<ComposerHandle>;
 }
 
 /** Multi-line input: Enter sends, Shift+Enter starts a new line; files by button, paste or drop, uploaded at once. */
-export function Composer({ onSend, onTextChange, onEditLast, label = t('composer.label'), placeholder = t('composer.placeholder'), ref }: ComposerProps) {
+export function Composer({ onSend, onTextChange, onEditLast, label = t('composer.label'), placeholder = t('composer.placeholder'), people = [], groupLike = false, ref }: ComposerProps) {
   const [text, setText] = useState('');
+  const [caret, setCaret] = useState(0);
+  const [picking, setPicking] = useState(false);
+  const field = useRef<HTMLTextAreaElement>(null);
+  // Where the caret goes after the text is replaced (a completion, an emoji from the picker).
+  const nextCaret = useRef<number | null>(null);
+  const suggestions = useSuggestions(text, caret, people, groupLike);
+  const listId = useId();
   const uploads = useUploads();
   const picker = useRef<HTMLInputElement>(null);
   useImperativeHandle(ref, () => ({ addFiles: uploads.add }), [uploads.add]);
@@ -31,27 +51,64 @@ export function Composer({ onSend, onTextChange, onEditLast, label = t('composer
   // Waits for running uploads, so a message never goes out without the files it was meant to carry.
   const canSend = (text.trim() !== '' || ready) && !uploads.busy;
 
-  const change = (next: string) => {
+  const change = (next: string, at = next.length) => {
     setText(next);
+    setCaret(at);
     onTextChange?.(next);
   };
 
-  const submit = () => {
+  useLayoutEffect(() => {
+    if (nextCaret.current === null || !field.current) return;
+    field.current.focus();
+    field.current.setSelectionRange(nextCaret.current, nextCaret.current);
+    nextCaret.current = null;
+  });
+
+  const replace = (result: { text: string; caret: number }) => {
+    nextCaret.current = result.caret;
+    change(result.text, result.caret);
+  };
+
+  const pickSuggestion = (item: Suggestion) => suggestions.trigger && replace(complete(text, caret, suggestions.trigger, item.insert));
+
+  const submit = async () => {
     if (!canSend) return;
-    onSend(text.trim() === '' ? '' : text, uploads.take());
+    const attachments = uploads.take();
+    let body = text.trim() === '' ? '' : text;
     change('');
+    // :tada: typed in full (not picked from the list) is sent as 🎉, as people expect.
+    if (HAS_SHORTCODE.test(body)) body = (await loadEmoji()).replaceShortcodes(body);
+    onSend(body, attachments);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     // While an input method is composing (Japanese, Chinese...), keys belong to it, not to us.
     if (e.nativeEvent.isComposing) return;
+    if (suggestions.trigger) {
+      const item = suggestions.items[suggestions.active];
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        suggestions.move(e.key === 'ArrowDown' ? 1 : -1);
+        return;
+      }
+      if ((e.key === 'Enter' || e.key === 'Tab') && !e.shiftKey && item) {
+        e.preventDefault();
+        pickSuggestion(item);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        suggestions.dismiss(suggestions.trigger);
+        return;
+      }
+    }
     if (e.key === 'ArrowUp' && text === '' && uploads.items.length === 0 && onEditLast?.()) {
       e.preventDefault();
       return;
     }
     if (e.key !== 'Enter' || e.shiftKey) return;
     e.preventDefault();
-    submit();
+    void submit();
   };
 
   const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
@@ -66,9 +123,31 @@ export function Composer({ onSend, onTextChange, onEditLast, label = t('composer
       className="composer"
       onSubmit={(e) => {
         e.preventDefault();
-        submit();
+        void submit();
       }}
     >
+      {suggestions.trigger && (
+        <Suggestions
+          id={listId}
+          label={suggestions.trigger.kind === 'emoji' ? t('composer.emojiSuggestions') : t('composer.mentionSuggestions')}
+          items={suggestions.items}
+          active={suggestions.active}
+          onPick={pickSuggestion}
+        />
+      )}
+      {picking && (
+        <Suspense fallback={<p className="muted emoji-loading">{t('app.loading')}</p>}>
+          <EmojiPicker
+            label={t('emoji.insert')}
+            onPick={(emoji) => {
+              const el = field.current;
+              replace(insertAt(text, el?.selectionStart ?? text.length, el?.selectionEnd ?? text.length, emoji));
+              setPicking(false);
+            }}
+            onClose={() => setPicking(false)}
+          />
+        </Suspense>
+      )}
       {(uploads.items.length > 0 || uploads.notice) && (
         <ul className="upload-tray" aria-label={t('upload.tray')}>
           {uploads.items.map((item) => (
@@ -108,7 +187,24 @@ export function Composer({ onSend, onTextChange, onEditLast, label = t('composer
             e.target.value = ''; // the same file can be chosen again
           }}
         />
-        <textarea aria-label={label} placeholder={placeholder} rows={1} value={text} onChange={(e) => change(e.target.value)} onKeyDown={onKeyDown} onPaste={onPaste} autoFocus />
+        <button type="button" className="icon" aria-label={t('emoji.insert')} title={t('emoji.insert')} aria-expanded={picking} onClick={() => setPicking((p) => !p)}>
+          😊
+        </button>
+        <textarea
+          ref={field}
+          aria-label={label}
+          placeholder={placeholder}
+          rows={1}
+          value={text}
+          onChange={(e) => change(e.target.value, e.target.selectionStart)}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+          onKeyDown={onKeyDown}
+          onPaste={onPaste}
+          aria-autocomplete="list"
+          aria-controls={suggestions.trigger ? listId : undefined}
+          aria-activedescendant={suggestions.trigger ? `${listId}-${suggestions.active}` : undefined}
+          autoFocus
+        />
         <button type="submit" className="primary" disabled={!canSend}>
           {t('composer.send')}
         </button>

@@ -53,6 +53,8 @@ export function useWebApp(): WebAppFixture {
       contexts.push(context);
       const page = await context.newPage();
       if (init) await page.addInitScript(init);
+      // Shorter than the test's own timeout, so a stuck step names its locator instead of timing the test out.
+      page.setDefaultTimeout(10_000);
       page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && pageErrors.push(m.text()));
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(server!.url);

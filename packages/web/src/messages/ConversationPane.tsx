@@ -50,6 +50,8 @@ export function ConversationPane({ summary, me, onRead, onMembership, onBack }: 
   const threadRoot = threadId ? (state.messages.find((m) => m.id === threadId) ?? null) : null;
   const lastOwn = lastOwnMessage(state.messages, me.id);
   const composer = useRef<ComposerHandle>(null);
+  const mentionable = useMemo(() => [...people.values()].filter((u) => u.id !== me.id), [people, me.id]);
+  const groupLike = summary.conversation.kind !== 'dm';
   const drop = useFileDrop((files) => composer.current?.addFiles(files));
 
   const personOf = useCallback((userId: string) => (userId === me.id ? me : (people.get(userId) ?? null)), [me, people]);
@@ -105,9 +107,9 @@ export function ConversationPane({ summary, me, onRead, onMembership, onBack }: 
         <p className="typing muted" aria-live="polite">
           {typingLine(typing.map((userId) => people.get(userId)?.displayName ?? t('conversation.deletedUser')))}
         </p>
-        <Composer ref={composer} key={id} onSend={state.send} onTextChange={notifyTyping} onEditLast={() => !!lastOwn && (setEditingId(lastOwn.id), true)} />
+        <Composer ref={composer} key={id} people={mentionable} groupLike={groupLike} onSend={state.send} onTextChange={notifyTyping} onEditLast={() => !!lastOwn && (setEditingId(lastOwn.id), true)} />
       </section>
-      {threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} paneView={view} onAskDelete={askDelete} onClose={() => setThreadId(null)} />}
+      {threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} paneView={view} people={mentionable} groupLike={groupLike} onAskDelete={askDelete} onClose={() => setThreadId(null)} />}
       {deleting && (
         <ConfirmDialog
           title={t('delete.title')}

@@ -1,4 +1,5 @@
 import type { Message, ReactionSummary } from '@parley/sdk';
+import { lazy, Suspense, useState } from 'react';
 import { t } from '../i18n/index.js';
 import { ReceiptMark } from '../receipts/ReceiptMark.js';
 import { Attachments, LinkPreviews } from './Attachments.js';
@@ -8,6 +9,8 @@ import { useMessageView } from './message-view.js';
 import { renderMarkdown } from './markdown.js';
 import { QUICK_REACTIONS } from './reactions.js';
 import type { TimelineEntry } from './timeline.js';
+
+const EmojiPicker = lazy(() => import('../emoji/EmojiPicker.js'));
 
 function entryAt(entry: TimelineEntry): string {
   return entry.kind === 'sent' ? entry.message.createdAt : entry.pending.createdAt;
@@ -119,13 +122,29 @@ function ReactionChip({ reaction, onToggle }: { reaction: ReactionSummary; onTog
 /** Shown on hover or keyboard focus: react, reply in a thread, and for my own messages edit and delete. */
 function MessageActions({ message, mine }: { message: Message; mine: boolean }) {
   const view = useMessageView();
+  const [picking, setPicking] = useState(false);
   return (
-    <div className="message-actions" role="toolbar" aria-label={t('actions.label')}>
+    <div className={`message-actions${picking ? ' picking' : ''}`} role="toolbar" aria-label={t('actions.label')}>
       {QUICK_REACTIONS.map((emoji) => (
         <button key={emoji} type="button" className="icon" aria-label={t('actions.react', { emoji })} title={t('actions.react', { emoji })} onClick={() => view.react(message.id, emoji)}>
           {emoji}
         </button>
       ))}
+      <button type="button" className="icon" aria-label={t('actions.moreReactions')} title={t('actions.moreReactions')} aria-expanded={picking} onClick={() => setPicking((p) => !p)}>
+        ☺︎
+      </button>
+      {picking && (
+        <Suspense fallback={null}>
+          <EmojiPicker
+            label={t('actions.moreReactions')}
+            onPick={(emoji) => {
+              setPicking(false);
+              view.react(message.id, emoji);
+            }}
+            onClose={() => setPicking(false)}
+          />
+        </Suspense>
+      )}
       {view.openThread && (
         <button type="button" className="icon" aria-label={t('actions.reply')} title={t('actions.reply')} onClick={() => view.openThread?.(message.id)}>
           ↩

@@ -1,4 +1,4 @@
-import type { Message } from '@parley/sdk';
+import type { Message, User } from '@parley/sdk';
 import { useMemo, useRef } from 'react';
 import { Composer, type ComposerHandle } from '../composer/Composer.js';
 import { useFileDrop } from '../composer/useFileDrop.js';
@@ -14,10 +14,13 @@ interface ThreadPanelProps {
   paneView: MessageView;
   onAskDelete: (message: Message, remove: (messageId: string) => Promise<boolean>) => void;
   onClose: () => void;
+  /** Who can be @mentioned in replies. */
+  people: readonly User[];
+  groupLike: boolean;
 }
 
 /** A thread beside the conversation: its root, every reply, and a composer that replies to it. */
-export function ThreadPanel({ root, paneView, onAskDelete, onClose }: ThreadPanelProps) {
+export function ThreadPanel({ root, paneView, onAskDelete, onClose, people, groupLike }: ThreadPanelProps) {
   const state = useMessages(root.conversationId, paneView.me, root.id);
   const lastOwn = lastOwnMessage(state.messages, paneView.me.id);
   const composer = useRef<ComposerHandle>(null);
@@ -71,6 +74,8 @@ export function ThreadPanel({ root, paneView, onAskDelete, onClose }: ThreadPane
       <Composer
         ref={composer}
         key={root.id}
+        people={people}
+        groupLike={groupLike}
         label={t('thread.replyLabel')}
         placeholder={t('thread.replyPlaceholder')}
         onSend={state.send}
