@@ -86,6 +86,8 @@ export class RealtimeSocket extends TypedEmitter<SocketEvents> {
   private nextRequestId = 1;
   private readonly pending = new Map<RequestId, PendingRequest>();
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The network came back while an attempt was under way: do not back off after it. */
+  private retryNow = false;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private lastReceivedAt = 0;
   private generation = 0;
@@ -138,10 +140,15 @@ export class RealtimeSocket extends TypedEmitter<SocketEvents> {
 
   /** The network is back (`online`): reconnect at once instead of waiting out the backoff. */
   networkBack(): void {
-    if (this.state !== 'reconnecting' || !this.reconnectTimer) return;
+    if (this.state !== 'reconnecting') return;
+    this.attempts = 0;
+    if (!this.reconnectTimer) {
+      // An attempt is on its way, started while offline: if it fails, the next starts at once.
+      this.retryNow = true;
+      return;
+    }
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    this.attempts = 0;
     void this.open();
   }
 
@@ -304,7 +311,8 @@ export class RealtimeSocket extends TypedEmitter<SocketEvents> {
   private scheduleReconnect(): void {
     this.setState('reconnecting');
     const cap = Math.min(this.options.reconnectMaxMs, this.options.reconnectBaseMs * 2 ** this.attempts);
-    const delay = Math.max(this.retryAfterMs, Math.floor(this.options.random() * cap));
+    const delay = this.retryNow ? 0 : Math.max(this.retryAfterMs, Math.floor(this.options.random() * cap));
+    this.retryNow = false;
     this.attempts++;
     this.retryAfterMs = 0;
     this.reconnectTimer = setTimeout(() => {

@@ -1,6 +1,7 @@
 import { ParleyError, type ParleyClient, type User } from '@parley/sdk';
 import { useCallback, useEffect, useState } from 'react';
 import { AuthScreen } from '../auth/AuthScreen.js';
+import { clearDrafts } from '../composer/drafts.js';
 import { t } from '../i18n/index.js';
 import { ClientProvider, useClientEvent } from './client.js';
 import { describeError } from './errors.js';
@@ -56,6 +57,7 @@ function SessionGate({ client }: { client: ParleyClient }) {
     try {
       await client.logout();
     } finally {
+      clearDrafts();
       setSession({ status: 'out', notice: null });
     }
   }, [client]);

@@ -4,6 +4,7 @@ import { loadEmoji } from '../emoji/load.js';
 import { t } from '../i18n/index.js';
 import { formatBytes } from '../messages/format.js';
 import { complete, insertAt } from './autocomplete.js';
+import { readDraft, saveDraft } from './drafts.js';
 import { Suggestions } from './Suggestions.js';
 import { useSuggestions, type Suggestion } from './useSuggestions.js';
 import { useUploads } from './useUploads.js';
@@ -31,12 +32,14 @@ interface ComposerProps {
   people?: readonly User[];
   /** A group or channel: @channel, @here and @everyone are offered too. */
   groupLike?: boolean;
+  /** Where the unsent text is kept (per conversation or thread), so it survives switching and reloads. */
+  draftKey?: string;
   ref?: Ref<ComposerHandle>;
 }
 
 /** Multi-line input: Enter sends, Shift+Enter starts a new line; files by button, paste or drop, uploaded at once. */
-export function Composer({ onSend, onTextChange, onEditLast, label = t('composer.label'), placeholder = t('composer.placeholder'), people = [], groupLike = false, ref }: ComposerProps) {
-  const [text, setText] = useState('');
+export function Composer({ onSend, onTextChange, onEditLast, label = t('composer.label'), placeholder = t('composer.placeholder'), people = [], groupLike = false, draftKey, ref }: ComposerProps) {
+  const [text, setText] = useState(() => (draftKey ? readDraft(draftKey) : ''));
   const [caret, setCaret] = useState(0);
   const [picking, setPicking] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
@@ -54,6 +57,7 @@ export function Composer({ onSend, onTextChange, onEditLast, label = t('composer
   const change = (next: string, at = next.length) => {
     setText(next);
     setCaret(at);
+    if (draftKey) saveDraft(draftKey, next);
     onTextChange?.(next);
   };
 

@@ -45,6 +45,8 @@ export function ConversationPane({ summary, me, onRead, onMembership, onBack }: 
   const notifyTyping = useTypingNotifier(id);
   const receipts = useReceipts(id);
   const [threadId, setThreadId] = useState<string | null>(null);
+  // Where I had read to when I opened it: the "new messages" divider stays there while I read on.
+  const [unreadAfter] = useState(() => (summary.conversation.lastSeq > summary.membership.readSeq ? summary.membership.readSeq : null));
   const [editingId, setEditingId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<PendingDelete | null>(null);
   const threadRoot = threadId ? (state.messages.find((m) => m.id === threadId) ?? null) : null;
@@ -102,12 +104,12 @@ export function ConversationPane({ summary, me, onRead, onMembership, onBack }: 
           </p>
         )}
         <MessageViewContext.Provider value={view}>
-          <MessageList state={state} />
+          <MessageList state={state} unreadAfter={unreadAfter} />
         </MessageViewContext.Provider>
         <p className="typing muted" aria-live="polite">
           {typingLine(typing.map((userId) => people.get(userId)?.displayName ?? t('conversation.deletedUser')))}
         </p>
-        <Composer ref={composer} key={id} people={mentionable} groupLike={groupLike} onSend={state.send} onTextChange={notifyTyping} onEditLast={() => !!lastOwn && (setEditingId(lastOwn.id), true)} />
+        <Composer ref={composer} key={id} draftKey={id} people={mentionable} groupLike={groupLike} onSend={state.send} onTextChange={notifyTyping} onEditLast={() => !!lastOwn && (setEditingId(lastOwn.id), true)} />
       </section>
       {threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} paneView={view} people={mentionable} groupLike={groupLike} onAskDelete={askDelete} onClose={() => setThreadId(null)} />}
       {deleting && (

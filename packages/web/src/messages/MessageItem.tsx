@@ -1,5 +1,5 @@
 import type { Message, ReactionSummary } from '@parley/sdk';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, memo, Suspense, useState } from 'react';
 import { t } from '../i18n/index.js';
 import { ReceiptMark } from '../receipts/ReceiptMark.js';
 import { Attachments, LinkPreviews } from './Attachments.js';
@@ -25,8 +25,18 @@ export function EntryTime({ entry }: { entry: TimelineEntry }) {
   );
 }
 
-/** One message. Its Markdown becomes React elements (`renderMarkdown`): never parsed as HTML. */
-export function MessageItem({ entry }: { entry: TimelineEntry }) {
+/**
+ * One message. Its Markdown becomes React elements (`renderMarkdown`): never parsed as HTML.
+ * Drawn again only when the message itself (or the pane's view) changes, not for every message
+ * that arrives in a long conversation.
+ */
+export const MessageItem = memo(MessageItemView, (a, b) => entryData(a.entry) === entryData(b.entry));
+
+function entryData(entry: TimelineEntry) {
+  return entry.kind === 'sent' ? entry.message : entry.pending;
+}
+
+function MessageItemView({ entry }: { entry: TimelineEntry }) {
   const view = useMessageView();
   if (entry.kind === 'local') {
     const { pending } = entry;

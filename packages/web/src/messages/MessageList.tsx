@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Avatar } from '../app/Avatar.js';
 import { t } from '../i18n/index.js';
 import { formatDay } from './format.js';
@@ -14,28 +14,57 @@ interface MessageListProps {
   state: MessagesState;
   /** Shown above the oldest message once there is nothing older (a thread's root message). */
   lead?: ReactNode;
+  /** My read position when I opened the conversation: a "new messages" divider goes after it. */
+  unreadAfter?: number | null;
 }
 
-export function MessageList({ state, lead }: MessageListProps) {
+export function MessageList({ state, lead, unreadAfter = null }: MessageListProps) {
   const { me } = useMessageView();
   const { messages, pending, hasMore, loading, loadOlder } = state;
-  const items = useMemo(() => buildTimeline(messages, pending, me.id), [messages, pending, me.id]);
+  const items = useMemo(() => buildTimeline(messages, pending, me.id, unreadAfter), [messages, pending, me.id, unreadAfter]);
   const scroller = useRef<HTMLDivElement>(null);
   const sentinel = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLOListElement>(null);
   const atBottom = useRef(true);
-  const previous = useRef({ oldestSeq: null as number | null, scrollHeight: 0, pendingCount: 0 });
+  const previous = useRef({ oldestSeq: null as number | null, newestSeq: 0, scrollHeight: 0, pendingCount: 0 });
+  // Scrolled up: a button brings the reader back, saying how many arrived meanwhile.
+  const [away, setAway] = useState<{ fromSeq: number } | null>(null);
+  const newestSeq = messages.at(-1)?.seq ?? 0;
 
   // Older messages go in above what the reader is looking at: keep it still. New ones follow
-  // the bottom if the reader was there, and always when I just sent one.
+  // the bottom if the reader was there, and always when I just sent one. On opening, the first
+  // unread message is where reading resumes.
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
     const oldestSeq = messages[0]?.seq ?? null;
     const prev = previous.current;
+    const divider = prev.newestSeq === 0 && newestSeq > 0 ? el.querySelector('.unread-divider') : null;
     if (prev.oldestSeq !== null && oldestSeq !== null && oldestSeq < prev.oldestSeq) el.scrollTop += el.scrollHeight - prev.scrollHeight;
-    else if (atBottom.current || pending.length > prev.pendingCount) el.scrollTop = el.scrollHeight;
-    previous.current = { oldestSeq, scrollHeight: el.scrollHeight, pendingCount: pending.length };
-  }, [messages, pending]);
+    else if (divider instanceof HTMLElement) {
+      el.scrollTop = Math.max(0, divider.offsetTop - el.clientHeight / 3);
+      // Not at the bottom any more: the resize observer below offers the way there once the
+      // heights are real (groups off screen are only estimated until drawn: content-visibility).
+      atBottom.current = false;
+    } else if (atBottom.current || pending.length > prev.pendingCount) el.scrollTop = el.scrollHeight;
+    previous.current = { oldestSeq, newestSeq, scrollHeight: el.scrollHeight, pendingCount: pending.length };
+  }, [messages, pending, newestSeq]);
+
+  // Content that grows (pictures arriving, groups drawn for the first time) keeps a reader at
+  // the bottom there, and tells one further up that newer messages are below.
+  const newestRef = useRef(newestSeq);
+  newestRef.current = newestSeq;
+  useEffect(() => {
+    const el = scroller.current;
+    const content = list.current;
+    if (!el || !content) return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+      else if (el.scrollHeight - el.scrollTop - el.clientHeight >= STICK_THRESHOLD_PX) setAway((a) => a ?? { fromSeq: newestRef.current });
+    });
+    observer.observe(content);
+    return () => observer.disconnect();
+  }, []);
 
   // Re-armed after every page, so a first page shorter than the screen still pulls the next one.
   useEffect(() => {
@@ -48,25 +77,48 @@ export function MessageList({ state, lead }: MessageListProps) {
 
   const onScroll = () => {
     const el = scroller.current;
-    if (el) atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_THRESHOLD_PX;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_THRESHOLD_PX;
+    if (atBottom.current) setAway(null);
+    else setAway((a) => a ?? { fromSeq: newestSeq });
   };
 
+  const jumpToLatest = () => {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    atBottom.current = true;
+    setAway(null);
+  };
+  const arrived = away ? messages.filter((m) => m.seq > away.fromSeq && m.senderId !== me.id).length : 0;
+
   return (
-    <div className="message-scroller" ref={scroller} onScroll={onScroll}>
-      <div ref={sentinel} className="history-edge">
-        {hasMore ? loading && <span className="muted">{t('pane.loadingOlder')}</span> : !loading && (lead ?? <span className="muted">{t('pane.start')}</span>)}
+    <div className="message-list">
+      <div className="message-scroller" ref={scroller} onScroll={onScroll}>
+        <div ref={sentinel} className="history-edge">
+          {hasMore ? loading && <span className="muted">{t('pane.loadingOlder')}</span> : !loading && (lead ?? <span className="muted">{t('pane.start')}</span>)}
+        </div>
+        <ol ref={list} className="timeline" aria-live="polite">
+          {items.map((item) =>
+            item.kind === 'day' ? (
+              <li key={item.key} className="day-separator" role="separator">
+                <span>{formatDay(item.date)}</span>
+              </li>
+            ) : item.kind === 'unread' ? (
+              <li key={item.key} className="day-separator unread-divider" role="separator">
+                <span>{t('pane.newMessages')}</span>
+              </li>
+            ) : (
+              <MessageGroup key={item.key} senderId={item.senderId} entries={item.entries} />
+            ),
+          )}
+        </ol>
       </div>
-      <ol className="timeline" aria-live="polite">
-        {items.map((item) =>
-          item.kind === 'day' ? (
-            <li key={item.key} className="day-separator" role="separator">
-              <span>{formatDay(item.date)}</span>
-            </li>
-          ) : (
-            <MessageGroup key={item.key} senderId={item.senderId} entries={item.entries} />
-          ),
-        )}
-      </ol>
+      {away && (
+        <button type="button" className="jump-latest" onClick={jumpToLatest}>
+          {arrived > 0 ? t('pane.newBelow', { count: arrived }) : t('pane.jumpLatest')} ↓
+        </button>
+      )}
     </div>
   );
 }

@@ -74,6 +74,7 @@ export function ThreadPanel({ root, paneView, onAskDelete, onClose, people, grou
       <Composer
         ref={composer}
         key={root.id}
+        draftKey={`${root.conversationId}.${root.id}`}
         people={people}
         groupLike={groupLike}
         label={t('thread.replyLabel')}

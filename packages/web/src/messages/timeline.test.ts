@@ -32,7 +32,7 @@ describe('buildTimeline', () => {
       [],
       'a',
     );
-    expect(items.map((i) => (i.kind === 'day' ? 'day' : `${i.senderId}:${i.entries.length}`))).toEqual(['day', 'a:2', 'b:1', 'day', 'b:1']);
+    expect(items.map((i) => (i.kind === 'group' ? `${i.senderId}:${i.entries.length}` : i.kind))).toEqual(['day', 'a:2', 'b:1', 'day', 'b:1']);
   });
 
   it('starts a new group after a pause, and puts my pending messages last', () => {
@@ -43,3 +43,16 @@ describe('buildTimeline', () => {
     expect(groups.at(-1)!.entries[0]).toMatchObject({ kind: 'local', key: 'x' });
   });
 });
+
+describe('new messages divider', () => {
+  it('goes before the first message of someone else after my read position, splitting the group', () => {
+    const list = [message(1, 'bob', at(1, 9)), message(2, 'bob', at(1, 9, 1)), message(3, 'me', at(1, 9, 2)), message(4, 'bob', at(1, 9, 3))];
+    const kinds = (read: number | null) => buildTimeline(list, [], 'me', read).map((i) => (i.kind === 'group' ? `${i.senderId}:${i.entries.length}` : i.kind));
+    expect(kinds(1)).toEqual(['day', 'bob:1', 'unread', 'bob:1', 'me:1', 'bob:1']);
+    // My own newer message is not "new" to me: the divider waits for someone else's.
+    expect(kinds(2)).toEqual(['day', 'bob:2', 'me:1', 'unread', 'bob:1']);
+    expect(kinds(4)).toEqual(['day', 'bob:2', 'me:1', 'bob:1']);
+    expect(kinds(null)).toEqual(['day', 'bob:2', 'me:1', 'bob:1']);
+  });
+});
+

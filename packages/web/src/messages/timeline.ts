@@ -14,6 +14,7 @@ export type TimelineEntry = { kind: 'sent'; key: string; message: Message } | { 
 
 export type TimelineItem =
   | { kind: 'day'; key: string; date: Date }
+  | { kind: 'unread'; key: string }
   | { kind: 'group'; key: string; senderId: string; entries: TimelineEntry[] };
 
 /** Messages by the same person closer than this stay in one group, under one name. */
@@ -39,10 +40,12 @@ function dayKey(d: Date): string {
 }
 
 /**
- * What the conversation pane draws: day separators, and runs of consecutive messages by one
- * sender; my pending messages come last, as they are newer than anything acknowledged.
+ * What the conversation pane draws: day separators, runs of consecutive messages by one sender,
+ * and a "new messages" divider before the first message of someone else after `unreadAfter` (my
+ * read position when I opened the conversation); my pending messages come last, as they are newer
+ * than anything acknowledged.
  */
-export function buildTimeline(messages: readonly Message[], pending: readonly PendingMessage[], meId: string): TimelineItem[] {
+export function buildTimeline(messages: readonly Message[], pending: readonly PendingMessage[], meId: string, unreadAfter: number | null = null): TimelineItem[] {
   const entries: { senderId: string; at: Date; entry: TimelineEntry }[] = [
     ...messages.map((m) => ({ senderId: m.senderId, at: new Date(m.createdAt), entry: { kind: 'sent' as const, key: m.id, message: m } })),
     ...pending.map((p) => ({ senderId: meId, at: new Date(p.createdAt), entry: { kind: 'local' as const, key: p.clientId, pending: p } })),
@@ -51,11 +54,17 @@ export function buildTimeline(messages: readonly Message[], pending: readonly Pe
   let group: Extract<TimelineItem, { kind: 'group' }> | null = null;
   let lastDay = '';
   let lastAt = 0;
+  let divided = unreadAfter === null;
   for (const { senderId, at, entry } of entries) {
     const day = dayKey(at);
     if (day !== lastDay) {
       items.push({ kind: 'day', key: `day-${day}`, date: at });
       lastDay = day;
+      group = null;
+    }
+    if (!divided && entry.kind === 'sent' && entry.message.seq > unreadAfter! && senderId !== meId) {
+      items.push({ kind: 'unread', key: 'unread' });
+      divided = true;
       group = null;
     }
     if (!group || group.senderId !== senderId || at.getTime() - lastAt > GROUP_GAP_MS) {

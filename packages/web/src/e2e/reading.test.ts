@@ -1,0 +1,68 @@
+import { ParleyClient } from '@parley/sdk';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { skipBrowserTests } from './browser.js';
+import { PASSWORD, sentMessage, timeline, useWebApp } from './fixture.js';
+
+/** On screen inside the conversation's scroller, not merely rendered somewhere in it. */
+const inView = (locator: Locator) =>
+  locator.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const view = el.closest('.message-scroller')!.getBoundingClientRect();
+    return box.top >= view.top - 1 && box.bottom <= view.bottom + 1;
+  });
+
+describe.skipIf(skipBrowserTests)('web app: catching up on a conversation', () => {
+  const fixture = useWebApp();
+  const { openApp, register, pageErrors } = fixture;
+
+  it('marks where new messages start, jumps to the latest, and keeps drafts until logout', async () => {
+    const wes = await openApp();
+    await register(wes, 'wes', 'Wes Anderson');
+    // Xena writes from a script, through the SDK, while Wes is elsewhere in the app.
+    const xena = new ParleyClient({ baseUrl: fixture.server.url });
+    await xena.register({ username: 'xena', password: PASSWORD, displayName: 'Xena Warrior' });
+    const { conversation } = await xena.createDm((await xena.searchUsers('wes'))[0]!.id);
+    await xena.sendMessage(conversation.id, 'read before');
+    const item = wes.getByRole('button', { name: /Xena Warrior/ });
+    await item.click();
+    await sentMessage(wes, 'read before').waitFor();
+    await wes.goto(`${fixture.server.url}/`);
+    await wes.getByRole('status').filter({ hasText: 'Online' }).waitFor();
+    for (let i = 1; i <= 40; i++) await xena.sendMessage(conversation.id, `catch up #${i}.`);
+    await item.locator('.badge', { hasText: '40' }).waitFor();
+
+    // Opening it: the divider sits before the first unread one, in view; the bottom is further on.
+    await item.click();
+    const divider = timeline(wes).locator('.unread-divider', { hasText: 'New messages' });
+    await divider.waitFor();
+    expect(await inView(divider)).toBe(true);
+    expect(await inView(sentMessage(wes, 'catch up #40.'))).toBe(false);
+    expect(await timeline(wes).locator('.unread-divider + li').textContent()).toContain('catch up #1.');
+    const jump = wes.getByRole('button', { name: /Jump to latest/ });
+    await jump.click();
+    await jump.waitFor({ state: 'detached' });
+    await expect.poll(() => inView(sentMessage(wes, 'catch up #40.'))).toBe(true);
+
+    // Scrolled up when another arrives: the button counts it.
+    await wes.locator('.message-scroller').first().evaluate((el) => el.scrollTo({ top: 0 }));
+    await jump.waitFor();
+    await xena.sendMessage(conversation.id, 'one more');
+    await wes.getByRole('button', { name: /1 new below/ }).click();
+    await expect.poll(() => inView(sentMessage(wes, 'one more'))).toBe(true);
+
+    // A draft survives a reload, and goes with logout.
+    const composer = wes.getByLabel('Message', { exact: true });
+    await composer.fill('half-written thought');
+    await wes.reload();
+    await wes.getByRole('status').filter({ hasText: 'Online' }).waitFor();
+    expect(await composer.inputValue()).toBe('half-written thought');
+    await wes.getByRole('button', { name: 'Log out' }).click();
+    await wes.getByLabel('Username').fill('wes');
+    await wes.getByLabel('Password').fill(PASSWORD);
+    await wes.getByRole('button', { name: 'Log in' }).click();
+    await wes.getByRole('status').filter({ hasText: 'Online' }).waitFor();
+    expect(await composer.inputValue()).toBe('');
+    expect(pageErrors).toEqual([]);
+  });
+});
