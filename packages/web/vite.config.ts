@@ -21,6 +21,16 @@ export default defineConfig({
     target: 'es2022',
     // The app's size budget (minified kB of one chunk); the build warns past it.
     chunkSizeWarningLimit: 450,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // Zod's settings must be made before any schema is built, and the protocol's schemas are
+          // built as its chunk loads: src/zod-config.ts travels in Zod's own chunk, which every
+          // chunk using Zod loads (and runs) first.
+          groups: [{ name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]|[\\/]src[\\/]zod-config\.ts$/ }],
+        },
+      },
+    },
   },
   server: {
     // `npm run dev -w @parley/web` next to a server on the default port.

@@ -8,8 +8,10 @@ import { readDraft, saveDraft } from './drafts.js';
 import { Suggestions } from './Suggestions.js';
 import { useSuggestions, type Suggestion } from './useSuggestions.js';
 import { useUploads } from './useUploads.js';
+import { VoiceRecorder } from '../voice/VoiceRecorder.js';
 
 const EmojiPicker = lazy(() => import('../emoji/EmojiPicker.js'));
+const GifPicker = lazy(() => import('../gifs/GifPicker.js'));
 
 /** A `:shortcode:` somewhere in the text: worth loading the dataset to turn it into its emoji on send. */
 const HAS_SHORTCODE = /:[a-z0-9_+-]+:/i;
@@ -41,7 +43,7 @@ interface ComposerProps {
 export function Composer({ onSend, onTextChange, onEditLast, label = t('composer.label'), placeholder = t('composer.placeholder'), people = [], groupLike = false, draftKey, ref }: ComposerProps) {
   const [text, setText] = useState(() => (draftKey ? readDraft(draftKey) : ''));
   const [caret, setCaret] = useState(0);
-  const [picking, setPicking] = useState(false);
+  const [picking, setPicking] = useState<'emoji' | 'gif' | null>(null);
   const field = useRef<HTMLTextAreaElement>(null);
   // Where the caret goes after the text is replaced (a completion, an emoji from the picker).
   const nextCaret = useRef<number | null>(null);
@@ -141,15 +143,26 @@ export function Composer({ onSend, onTextChange, onEditLast, label = t('composer
       )}
       {picking && (
         <Suspense fallback={<p className="muted emoji-loading">{t('app.loading')}</p>}>
-          <EmojiPicker
-            label={t('emoji.insert')}
-            onPick={(emoji) => {
-              const el = field.current;
-              replace(insertAt(text, el?.selectionStart ?? text.length, el?.selectionEnd ?? text.length, emoji));
-              setPicking(false);
-            }}
-            onClose={() => setPicking(false)}
-          />
+          {picking === 'emoji' ? (
+            <EmojiPicker
+              label={t('emoji.insert')}
+              onPick={(emoji) => {
+                const el = field.current;
+                replace(insertAt(text, el?.selectionStart ?? text.length, el?.selectionEnd ?? text.length, emoji));
+                setPicking(null);
+              }}
+              onClose={() => setPicking(null)}
+            />
+          ) : (
+            <GifPicker
+              // A GIF goes at once, on its own, as in other messengers; the text being written stays.
+              onPick={(upload) => {
+                setPicking(null);
+                onSend('', [upload]);
+              }}
+              onClose={() => setPicking(null)}
+            />
+          )}
         </Suspense>
       )}
       {(uploads.items.length > 0 || uploads.notice) && (
@@ -191,9 +204,13 @@ export function Composer({ onSend, onTextChange, onEditLast, label = t('composer
             e.target.value = ''; // the same file can be chosen again
           }}
         />
-        <button type="button" className="icon" aria-label={t('emoji.insert')} title={t('emoji.insert')} aria-expanded={picking} onClick={() => setPicking((p) => !p)}>
+        <button type="button" className="icon" aria-label={t('emoji.insert')} title={t('emoji.insert')} aria-expanded={picking === 'emoji'} onClick={() => setPicking((p) => (p === 'emoji' ? null : 'emoji'))}>
           😊
         </button>
+        <button type="button" className="icon gif-button" aria-label={t('gif.title')} title={t('gif.title')} aria-expanded={picking === 'gif'} onClick={() => setPicking((p) => (p === 'gif' ? null : 'gif'))}>
+          GIF
+        </button>
+        <VoiceRecorder onRecorded={(upload) => onSend('', [upload])} />
         <textarea
           ref={field}
           aria-label={label}

@@ -61,9 +61,11 @@ export function useConversations(me: User, openId: string | null): Conversations
   useClientEvent('conversation.created', reload);
   useClientEvent('member.added', (e) => e.member.userId === me.id && reload());
   useClientEvent('member.removed', (e) => e.userId === me.id && setList((l) => l.filter((s) => s.conversation.id !== e.conversationId)));
-  useClientEvent('conversation.updated', ({ conversation }) =>
-    setList((l) => l.map((s) => (s.conversation.id === conversation.id ? { ...s, conversation } : s))),
-  );
+  useClientEvent('conversation.updated', ({ conversation }) => {
+    // Not in the list yet (its fetch is on its way, or will be): the next fetch has the change.
+    if (!knows(conversation.id)) return reload();
+    setList((l) => l.map((s) => (s.conversation.id === conversation.id ? { ...s, conversation } : s)));
+  });
   // My own settings (mute), from this device or another.
   useClientEvent('membership.updated', ({ conversationId, membership }) => putMembership(membership, conversationId));
   // Too much was missed while offline to replay: start over from the server's view.

@@ -4,6 +4,7 @@ import { useClient } from '../app/client.js';
 import { t } from '../i18n/index.js';
 import { formatBytes } from './format.js';
 import { safeHref } from './markdown.js';
+import { VoiceNote } from '../voice/VoiceNote.js';
 
 // Loaded on first use: most visits never open a picture full size.
 const Lightbox = lazy(() => import('./Lightbox.js'));
@@ -57,12 +58,13 @@ function AttachmentView({ attachment: a, src, thumbnail, onOpen }: AttachmentVie
       );
     case 'video':
       return <video controls preload="metadata" src={src} aria-label={a.name} {...scaled(a)} />;
-    case 'audio':
     case 'voice':
+      return <VoiceNote src={src} durationMs={a.durationMs} waveform={a.waveform} />;
+    case 'audio':
       return (
         <span className="audio">
-          <audio controls preload="metadata" src={src} aria-label={a.kind === 'voice' ? t('attachment.voice') : a.name} />
-          {a.kind === 'audio' && <span className="muted">{a.name}</span>}
+          <audio controls preload="metadata" src={src} aria-label={a.name} />
+          <span className="muted">{a.name}</span>
         </span>
       );
     case 'file':

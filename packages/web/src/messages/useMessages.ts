@@ -56,7 +56,10 @@ export function useMessages(conversationId: string, me: User, threadRoot: string
         .messages(conversationId, { limit: PAGE_SIZE, ...(threadRoot ? { thread: threadRoot } : { topLevel: 'true' }), ...(before !== null ? { before } : {}) })
         .then(
           (page) => {
-            setMessages((known) => mergeMessages(replace ? [] : known, page.messages));
+            // Starting over (first load, resync) keeps only what arrived live while the page was on
+            // its way: anything newer than the page is not in it.
+            const newest = page.messages.at(-1)?.seq ?? 0;
+            setMessages((known) => mergeMessages(replace ? known.filter((m) => m.seq > newest) : known, page.messages));
             setHasMore(page.hasMore);
             setError(null);
           },
