@@ -1,5 +1,6 @@
 import type { ConversationDetail, ConversationSummary, Message, User } from '@parley/sdk';
 import { t } from '../i18n/index.js';
+import { markdownToPlainText } from '../messages/markdown.js';
 
 /** Most recent activity first; conversations without messages by creation time. */
 export function sortByActivity(list: readonly ConversationSummary[]): ConversationSummary[] {
@@ -77,7 +78,7 @@ export function conversationTitle(s: ConversationSummary): string {
 export function previewText(s: ConversationSummary, meId: string): string {
   const m = s.lastMessage;
   if (!m) return t('sidebar.noMessages');
-  const text = m.deletedAt ? t('message.deleted') : m.text.replace(/\s+/g, ' ').trim() || '📎';
+  const text = m.deletedAt ? t('message.deleted') : markdownToPlainText(m.text) || '📎';
   return m.senderId === meId ? t('sidebar.you', { text }) : text;
 }
 

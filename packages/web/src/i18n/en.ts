@@ -101,6 +101,7 @@ export const en = {
   'receipt.delivered': 'Delivered',
   'receipt.read': 'Read',
   'receipt.seenBy': 'Seen by {names}',
+  'receipt.seenByOneMore': 'Seen by {names} and 1 other',
   'receipt.seenByMore': 'Seen by {names} and {count} others',
   'day.today': 'Today',
   'day.yesterday': 'Yesterday',

@@ -102,6 +102,7 @@ export const fr: Record<MessageKey, string> = {
   'receipt.delivered': 'Distribué',
   'receipt.read': 'Lu',
   'receipt.seenBy': 'Vu par {names}',
+  'receipt.seenByOneMore': 'Vu par {names} et 1 autre',
   'receipt.seenByMore': 'Vu par {names} et {count} autres',
   'day.today': 'Aujourd’hui',
   'day.yesterday': 'Hier',

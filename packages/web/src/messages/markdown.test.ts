@@ -1,6 +1,6 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { renderMarkdown, type MarkdownOptions } from './markdown.js';
+import { markdownToPlainText, renderMarkdown, type MarkdownOptions } from './markdown.js';
 
 const html = (source: string, options: MarkdownOptions = {}) => renderToStaticMarkup(renderMarkdown(source, options));
 const LINK = 'target="_blank" rel="noopener noreferrer nofollow"';
@@ -173,5 +173,16 @@ describe('renderMarkdown pathological input', () => {
     const started = performance.now();
     expect(() => html(source)).not.toThrow();
     expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('markdownToPlainText', () => {
+  it('keeps the words and drops the marks, for one-line previews', () => {
+    expect(markdownToPlainText('See you at *7:15*?')).toBe('See you at 7:15?');
+    expect(markdownToPlainText('**bold**, __strong__, ~~gone~~ and _soft_ and `code`')).toBe('bold, strong, gone and soft and code');
+    expect(markdownToPlainText('> quoted\nline two')).toBe('quoted line two');
+    expect(markdownToPlainText('read [the docs](https://example.com) now')).toBe('read the docs now');
+    expect(markdownToPlainText('```\nconst x = 1;\n```')).toBe('const x = 1;');
+    expect(markdownToPlainText('snake_case_name and 2*3*4')).toBe('snake_case_name and 2*3*4');
   });
 });

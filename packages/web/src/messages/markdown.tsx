@@ -226,3 +226,19 @@ function renderInline(line: string, options: MarkdownOptions, prefix: string): R
   }
   return frames[0]!.children;
 }
+
+/**
+ * One line of plain text from Markdown, for previews (sidebar, notifications): the words people
+ * read, without the marks that format them.
+ */
+export function markdownToPlainText(source: string): string {
+  return source
+    .replace(/^\s{0,3}(```|~~~).*$/gm, '')
+    .replace(/^\s{0,3}>\s?/gm, '')
+    .replace(/\[([^\]\n]*)\]\([^)\s]*\)/g, '$1')
+    .replace(/(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1/g, '$2')
+    .replace(/(^|[^\w*])([*_])(?=\S)(.+?)(?<=\S)\2(?![\w*])/g, '$1$3')
+    .replace(/`([^`\n]+)`/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

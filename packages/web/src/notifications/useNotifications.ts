@@ -4,6 +4,7 @@ import { useClientEvent } from '../app/client.js';
 import { conversationTitle, unreadTotal } from '../conversations/summaries.js';
 import type { ConversationsState } from '../conversations/useConversations.js';
 import { t } from '../i18n/index.js';
+import { markdownToPlainText } from '../messages/markdown.js';
 import { NOTIFICATIONS_KEY, notificationChoice, shouldNotify, tabTitle, type NotificationChoice } from './notify.js';
 
 const supported = typeof Notification !== 'undefined';
@@ -35,7 +36,7 @@ export function useNotifications(me: User, conversations: ConversationsState, on
     const summary = conversations.list.find((s) => s.conversation.id === message.conversationId);
     if (!summary || permission !== 'granted' || choice === 'off') return;
     if (!shouldNotify(summary, message, me.id, document.visibilityState === 'hidden')) return;
-    const body = message.text.trim() || t('notification.attachment');
+    const body = markdownToPlainText(message.text) || t('notification.attachment');
     const notification = new Notification(conversationTitle(summary), { body: body.slice(0, 200), tag: summary.conversation.id });
     notification.onclick = () => {
       window.focus();

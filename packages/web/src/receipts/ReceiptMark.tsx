@@ -25,7 +25,8 @@ export function ReceiptMark({ message }: { message: Message }) {
   const names = seenBy(view.receipts, message.seq, message.senderId).map(view.nameOf);
   if (names.length === 0) return null;
   const shown = names.slice(0, SEEN_BY_NAMES).join(', ');
-  const text = names.length > SEEN_BY_NAMES ? t('receipt.seenByMore', { names: shown, count: names.length - SEEN_BY_NAMES }) : t('receipt.seenBy', { names: shown });
+  const more = names.length - SEEN_BY_NAMES;
+  const text = more <= 0 ? t('receipt.seenBy', { names: shown }) : more === 1 ? t('receipt.seenByOneMore', { names: shown }) : t('receipt.seenByMore', { names: shown, count: more });
   return (
     <span className="seen-by muted" title={names.join(', ')}>
       {text}
