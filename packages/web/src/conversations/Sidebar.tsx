@@ -1,5 +1,6 @@
 import type { ConversationSummary, User } from '@parley/sdk';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useShortcuts } from '../app/useShortcuts.js';
 import { t } from '../i18n/index.js';
 import { usePresences } from '../presence/usePresence.js';
 import { conversationTitle, filterSummaries, isMuted, previewText } from './summaries.js';
@@ -21,9 +22,21 @@ interface SidebarProps {
 export function Sidebar({ me, conversations, openId, onOpen, onDialog, prompt }: SidebarProps) {
   const { list, loaded, error } = conversations;
   const [filter, setFilter] = useState('');
-  const shown = filterSummaries(list, filter);
+  const shown = useMemo(() => filterSummaries(list, filter), [list, filter]);
   const peerIds = useMemo(() => list.flatMap((s) => (s.peer ? [s.peer.id] : [])), [list]);
   const presences = usePresences(peerIds);
+  const filterField = useRef<HTMLInputElement>(null);
+  const step = useCallback(
+    (by: 1 | -1) => {
+      if (shown.length === 0) return;
+      const at = shown.findIndex((s) => s.conversation.id === openId);
+      const next = at === -1 ? (by === 1 ? 0 : shown.length - 1) : Math.min(shown.length - 1, Math.max(0, at + by));
+      onOpen(shown[next]!.conversation.id);
+    },
+    [shown, openId, onOpen],
+  );
+  const find = useCallback(() => filterField.current?.focus(), []);
+  useShortcuts({ step, find });
   return (
     <nav className="sidebar" aria-label={t('sidebar.title')}>
       <div className="sidebar-head">
@@ -41,7 +54,7 @@ export function Sidebar({ me, conversations, openId, onOpen, onDialog, prompt }:
         </button>
       </div>
       {prompt}
-      <input className="sidebar-filter" type="search" aria-label={t('sidebar.filter')} placeholder={t('sidebar.filter')} value={filter} onChange={(e) => setFilter(e.target.value)} />
+      <input ref={filterField} className="sidebar-filter" type="search" aria-label={t('sidebar.filter')} placeholder={t('sidebar.filterHint')} value={filter} onChange={(e) => setFilter(e.target.value)} aria-keyshortcuts="Control+K" />
       {error && (
         <p className="error" role="alert">
           {error}

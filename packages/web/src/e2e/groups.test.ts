@@ -65,6 +65,16 @@ describe.skipIf(skipBrowserTests)('web app: groups and channels', () => {
     await frank.getByRole('heading', { name: '#random' }).waitFor();
     await frank.getByRole('dialog').waitFor({ state: 'detached' });
 
+    // Alt+↓ and Alt+↑ move between conversations, Ctrl+K goes to the filter.
+    const order = await frank.locator('.conversation-item .conversation-title').allInnerTexts();
+    expect(order).toEqual(['#random', 'Weekend trip']);
+    await frank.keyboard.press('Alt+ArrowDown');
+    await frank.getByRole('heading', { name: 'Weekend trip' }).waitFor();
+    await frank.keyboard.press('Alt+ArrowUp');
+    await frank.getByRole('heading', { name: '#random' }).waitFor();
+    await frank.keyboard.press('Control+K');
+    expect(await frank.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Filter conversations');
+
     // His sidebar filter narrows the list; presence dots show on DMs.
     await frank.getByLabel('Filter conversations').fill('RAND');
     await expect.poll(() => frank.locator('.conversation-item .conversation-title').allInnerTexts()).toEqual(['#random']);

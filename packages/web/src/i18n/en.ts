@@ -35,6 +35,7 @@ export const en = {
   'sidebar.newGroup': 'New group',
   'sidebar.channels': 'Channels',
   'sidebar.filter': 'Filter conversations',
+  'sidebar.filterHint': 'Filter conversations (Ctrl+K)',
   'sidebar.noMatch': 'No conversation matches.',
   'sidebar.mention': '1 mention',
   'sidebar.mentions': '{count} mentions',

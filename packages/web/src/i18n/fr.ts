@@ -36,6 +36,7 @@ export const fr: Record<MessageKey, string> = {
   'sidebar.newGroup': 'Nouveau groupe',
   'sidebar.channels': 'Canaux',
   'sidebar.filter': 'Filtrer les conversations',
+  'sidebar.filterHint': 'Filtrer les conversations (Ctrl+K)',
   'sidebar.noMatch': 'Aucune conversation ne correspond.',
   'sidebar.mention': '1 mention',
   'sidebar.mentions': '{count} mentions',

@@ -59,12 +59,31 @@ function MessageItemView({ entry }: { entry: TimelineEntry }) {
       </li>
     );
   }
-  const { message } = entry;
+  return <SentItem message={entry.message} entry={entry} />;
+}
+
+/**
+ * A message the server has. Its toolbar exists only while the pointer or the focus is on it: a
+ * long history would otherwise carry ten buttons per message that nobody sees.
+ */
+function SentItem({ message, entry }: { message: Message; entry: TimelineEntry }) {
+  const view = useMessageView();
+  const [hot, setHot] = useState(false);
   const mine = message.senderId === view.me.id;
   const editing = view.editingId === message.id;
   return (
     // Focusable: a tap or the keyboard brings up its toolbar, as hovering does.
-    <li className="message sent" tabIndex={0} data-status="sent" data-seq={message.seq} data-id={message.id}>
+    <li
+      className="message sent"
+      tabIndex={0}
+      data-status="sent"
+      data-seq={message.seq}
+      data-id={message.id}
+      onMouseEnter={() => setHot(true)}
+      onMouseLeave={(e) => !e.currentTarget.contains(document.activeElement) && setHot(false)}
+      onFocus={() => setHot(true)}
+      onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && setHot(false)}
+    >
       <div className="message-body">
         {message.deletedAt ? (
           <p className="text deleted">{t('message.deleted')}</p>
@@ -91,7 +110,7 @@ function MessageItemView({ entry }: { entry: TimelineEntry }) {
         {mine && !message.deletedAt && <ReceiptMark message={message} />}
         <EntryTime entry={entry} />
       </div>
-      {!message.deletedAt && !editing && <MessageActions message={message} mine={mine} />}
+      {hot && !message.deletedAt && !editing && <MessageActions message={message} mine={mine} />}
     </li>
   );
 }
