@@ -51,6 +51,22 @@ describe.skipIf(skipBrowserTests)('web app: catching up on a conversation', () =
     await wes.getByRole('button', { name: /1 new below/ }).click();
     await expect.poll(() => inView(sentMessage(wes, 'one more'))).toBe(true);
 
+    // By keyboard: one tab stop for the history, arrows between messages, Tab into the toolbar.
+    const history = wes.locator('.pane .message-scroller');
+    await history.focus();
+    await wes.keyboard.press('ArrowUp');
+    expect(await wes.evaluate(() => document.activeElement?.textContent)).toContain('one more');
+    await wes.keyboard.press('ArrowUp');
+    expect(await wes.evaluate(() => document.activeElement?.textContent)).toContain('catch up #40.');
+    await wes.keyboard.press('Tab');
+    expect(await wes.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('React with 👍');
+    await wes.keyboard.press('Enter');
+    await sentMessage(wes, 'catch up #40.').locator('.reaction', { hasText: '👍' }).waitFor();
+    await wes.keyboard.press('Escape');
+    expect(await wes.evaluate(() => document.activeElement?.tagName)).toBe('LI');
+    await wes.keyboard.press('Home');
+    expect(await wes.evaluate(() => document.activeElement?.textContent)).toContain('read before');
+
     // A draft survives a reload, and goes with logout.
     const composer = wes.getByLabel('Message', { exact: true });
     await composer.fill('half-written thought');

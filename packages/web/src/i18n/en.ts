@@ -67,6 +67,7 @@ export const en = {
   'pane.start': 'This is the beginning of the conversation.',
   'pane.loadFailed': 'Could not load messages.',
   'pane.retry': 'Retry',
+  'pane.messages': 'Messages',
   'pane.newMessages': 'New messages',
   'pane.jumpLatest': 'Jump to latest',
   'pane.newBelow': '{count} new below',

@@ -68,6 +68,7 @@ export const fr: Record<MessageKey, string> = {
   'pane.start': 'C’est le début de la conversation.',
   'pane.loadFailed': 'Impossible de charger les messages.',
   'pane.retry': 'Réessayer',
+  'pane.messages': 'Messages',
   'pane.newMessages': 'Nouveaux messages',
   'pane.jumpLatest': 'Aller aux derniers',
   'pane.newBelow': '{count} nouveaux en bas',

@@ -72,10 +72,11 @@ function SentItem({ message, entry }: { message: Message; entry: TimelineEntry }
   const mine = message.senderId === view.me.id;
   const editing = view.editingId === message.id;
   return (
-    // Focusable: a tap or the keyboard brings up its toolbar, as hovering does.
+    // Focusable (by a tap, or the arrows from the history's one tab stop): focus brings up its
+    // toolbar, as hovering does.
     <li
       className="message sent"
-      tabIndex={0}
+      tabIndex={-1}
       data-status="sent"
       data-seq={message.seq}
       data-id={message.id}

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { Avatar } from '../app/Avatar.js';
 import { t } from '../i18n/index.js';
 import { formatDay } from './format.js';
@@ -83,6 +83,31 @@ export function MessageList({ state, lead, unreadAfter = null }: MessageListProp
     else setAway((a) => a ?? { fromSeq: newestSeq });
   };
 
+  // One tab stop for the whole history; the arrows then move from message to message (the
+  // focused one shows its toolbar, which Tab reaches; Escape comes back), Home and End to the ends.
+  const moveFocus = (e: KeyboardEvent<HTMLDivElement>) => {
+    const el = scroller.current;
+    const target = e.target as HTMLElement;
+    if (!el) return;
+    // Escape from a button of a message (its toolbar, a reaction) goes back to the message.
+    const owner = target.closest<HTMLElement>('li.message');
+    if (e.key === 'Escape' && owner && owner !== target && target.matches('button')) {
+      e.preventDefault();
+      owner.focus();
+      return;
+    }
+    if (!['ArrowUp', 'ArrowDown', 'Home', 'End'].includes(e.key)) return;
+    if (target !== el && !target.matches('li.message')) return; // keys inside fields and toolbars are theirs
+    const all = [...el.querySelectorAll<HTMLElement>('li.message')];
+    if (all.length === 0) return;
+    const at = all.indexOf(target);
+    const next =
+      e.key === 'Home' ? 0 : e.key === 'End' ? all.length - 1 : at === -1 ? (e.key === 'ArrowUp' ? all.length - 1 : 0) : Math.max(0, Math.min(all.length - 1, at + (e.key === 'ArrowUp' ? -1 : 1)));
+    e.preventDefault();
+    all[next]!.focus();
+    all[next]!.scrollIntoView({ block: 'nearest' });
+  };
+
   const jumpToLatest = () => {
     const el = scroller.current;
     if (!el) return;
@@ -94,7 +119,7 @@ export function MessageList({ state, lead, unreadAfter = null }: MessageListProp
 
   return (
     <div className="message-list">
-      <div className="message-scroller" ref={scroller} onScroll={onScroll}>
+      <div className="message-scroller" ref={scroller} onScroll={onScroll} tabIndex={0} aria-label={t('pane.messages')} onKeyDown={moveFocus}>
         <div ref={sentinel} className="history-edge">
           {hasMore ? loading && <span className="muted">{t('pane.loadingOlder')}</span> : !loading && (lead ?? <span className="muted">{t('pane.start')}</span>)}
         </div>
