@@ -8,6 +8,7 @@ export * from './files.js';
 export * from './frames.js';
 export * from './gifs.js';
 export * from './limits.js';
+export * from './mentions.js';
 export * from './messages.js';
 export * from './openapi.js';
 export * from './routes.js';

@@ -1,4 +1,4 @@
-import { limits, RESERVED_USERNAMES } from '@parley/protocol';
+import { mentionAt } from '@parley/protocol';
 
 const MAX_MENTIONS = 50;
 
@@ -31,11 +31,11 @@ export function parseMentions(text: string): ParsedMentions {
   const prose = withoutFencedBlocks(text).replace(CODE_SPAN, ' ');
   const usernames = new Set<string>();
   let channel = false;
-  for (const match of prose.matchAll(/(?<![\w@.])@([a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?)/gi)) {
-    const name = (match[1] ?? '').toLowerCase();
-    // The reserved names are the words that mention everyone in the conversation.
-    if (RESERVED_USERNAMES.has(name)) channel = true;
-    else if (name.length >= limits.usernameMinLength && name.length <= limits.usernameMaxLength) usernames.add(name);
+  for (let at = prose.indexOf('@'); at !== -1; at = prose.indexOf('@', at + 1)) {
+    const mention = mentionAt(prose, at, prose[at - 1] ?? '');
+    if (!mention) continue;
+    if (mention.everyone) channel = true;
+    else usernames.add(mention.name);
     if (usernames.size >= MAX_MENTIONS) break;
   }
   return { usernames: [...usernames], channel };

@@ -83,8 +83,14 @@ describe('renderMarkdown inline', () => {
     expect(html('hi @bob and @me_1', { ownUsername: 'me_1' })).toBe(
       '<p>hi <span class="mention">@bob</span> and <span class="mention mention-me">@me_1</span></p>',
     );
-    expect(html('@channel @here')).toBe('<p><span class="mention mention-me">@channel</span> <span class="mention mention-me">@here</span></p>');
-    expect(html('@a @Bob a@bob.com @' + 'x'.repeat(33))).toBe(`<p>@a @Bob a@bob.com @${'x'.repeat(33)}</p>`);
+    expect(html('@channel @here @Everyone')).toBe(
+      '<p><span class="mention mention-me">@channel</span> <span class="mention mention-me">@here</span> <span class="mention mention-me">@Everyone</span></p>',
+    );
+    // The server's rule (protocol's mentionAt): case-insensitive, dots and hyphens inside a name,
+    // not in e-mail addresses, between the username length limits.
+    expect(html('@a @Bob a@bob.com @' + 'x'.repeat(33))).toBe(`<p>@a <span class="mention">@Bob</span> a@bob.com @${'x'.repeat(33)}</p>`);
+    expect(html('thanks @ME_1.', { ownUsername: 'me_1' })).toBe('<p>thanks <span class="mention mention-me">@ME_1</span>.</p>');
+    expect(html('@jean.luc-p! and caf\u00e9@bob')).toBe('<p><span class="mention">@jean.luc-p</span>! and caf\u00e9<span class="mention">@bob</span></p>');
     expect(html('@bob @eve', { mentionedUsernames: new Set(['bob']) })).toBe('<p><span class="mention">@bob</span> @eve</p>');
   });
 

@@ -1,3 +1,4 @@
+import { mentionAt } from '@parley/sdk';
 import { type ReactElement, type ReactNode } from 'react';
 
 /**
@@ -7,7 +8,7 @@ import { type ReactElement, type ReactNode } from 'react';
 export interface MarkdownOptions {
   /** When given, only these usernames render as mentions (the server's resolved list). */
   mentionedUsernames?: ReadonlySet<string>;
-  /** The reader: a mention of them (or @channel/@here) gets `mention-me`. */
+  /** The reader: a mention of them (or @channel, @here, @everyone) gets `mention-me`. */
   ownUsername?: string;
 }
 
@@ -19,9 +20,7 @@ const MAX_INLINE_DEPTH = 8;
 const FENCE_OPEN = /^```([A-Za-z0-9_+#.-]{0,32})\s*$/;
 const FENCE_CLOSE = /^```\s*$/;
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
-const USERNAME_CHAR = /[a-z0-9_]/;
 const SPACE = /\s/;
-const BROADCAST = new Set(['channel', 'here']);
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 const LINK_PROPS = { target: '_blank', rel: 'noopener noreferrer nofollow' } as const;
 
@@ -141,15 +140,14 @@ function renderInline(line: string, options: MarkdownOptions, prefix: string): R
       else text(raw);
       i = end;
       continue;
-    } else if (c === '@' && !WORD_CHAR.test(before)) {
-      let end = i + 1;
-      while (end - i <= 33 && end < line.length && USERNAME_CHAR.test(line[end]!)) end++;
-      const name = line.slice(i + 1, end);
-      const known = BROADCAST.has(name) || !options.mentionedUsernames || options.mentionedUsernames.has(name);
-      if (name.length >= 2 && name.length <= 32 && !WORD_CHAR.test(line[end] ?? ' ') && known) {
-        const me = BROADCAST.has(name) || name === options.ownUsername;
-        node(<span key={key()} className={me ? 'mention mention-me' : 'mention'}>@{name}</span>);
-        i = end;
+    } else if (c === '@') {
+      // The server's own rule (protocol's mentionAt), so what is highlighted is what notified.
+      const mention = mentionAt(line, i, i > 0 ? before : '');
+      const known = mention && (mention.everyone || !options.mentionedUsernames || options.mentionedUsernames.has(mention.name));
+      if (mention && known) {
+        const me = mention.everyone || mention.name === options.ownUsername?.toLowerCase();
+        node(<span key={key()} className={me ? 'mention mention-me' : 'mention'}>{line.slice(i, mention.end)}</span>);
+        i = mention.end;
         continue;
       }
     } else if (c === '*' || c === '_' || c === '~') {
