@@ -35,7 +35,7 @@ export function withChangedMessage(list: readonly ConversationSummary[], message
 export function withRead(list: readonly ConversationSummary[], conversationId: string, seq: number): ConversationSummary[] {
   return list.map((s) => {
     if (s.conversation.id !== conversationId || seq <= s.membership.readSeq) return s;
-    // Exact counts for a partial read would need the messages in between; reading up to the end is the common case.
+    // A partial read keeps the counts until the list is fetched again (useConversations does).
     const all = seq >= s.conversation.lastSeq;
     return { ...s, membership: { ...s.membership, readSeq: seq }, unreadCount: all ? 0 : s.unreadCount, mentionCount: all ? 0 : s.mentionCount };
   });

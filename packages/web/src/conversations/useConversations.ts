@@ -57,7 +57,13 @@ export function useConversations(me: User, openId: string | null): Conversations
   });
   useClientEvent('message.updated', ({ message }) => setList((l) => withChangedMessage(l, message)));
   useClientEvent('message.deleted', ({ message }) => setList((l) => withChangedMessage(l, message)));
-  useClientEvent('read', (e) => e.userId === me.id && setList((l) => withRead(l, e.conversationId, e.seq)));
+  useClientEvent('read', (e) => {
+    if (e.userId !== me.id) return;
+    setList((l) => withRead(l, e.conversationId, e.seq));
+    // Read part of the way (on another device): only the server can count what is left.
+    const summary = list.find((s) => s.conversation.id === e.conversationId);
+    if (summary && e.seq < summary.conversation.lastSeq && e.seq > summary.membership.readSeq) reload();
+  });
   useClientEvent('conversation.created', reload);
   useClientEvent('member.added', (e) => e.member.userId === me.id && reload());
   useClientEvent('member.removed', (e) => e.userId === me.id && setList((l) => l.filter((s) => s.conversation.id !== e.conversationId)));

@@ -79,6 +79,17 @@ describe.skipIf(skipBrowserTests)('web app: catching up on a conversation', () =
     await wes.getByRole('button', { name: 'Log in' }).click();
     await wes.getByRole('status').filter({ hasText: 'Online' }).waitFor();
     expect(await composer.inputValue()).toBe('');
+
+    // Read part of the way on another device: the badge counts what is left.
+    await wes.goto(`${fixture.server.url}/`);
+    await wes.getByRole('status').filter({ hasText: 'Online' }).waitFor();
+    const sent = [];
+    for (const text of ['later 1', 'later 2', 'later 3']) sent.push(await xena.sendMessage(conversation.id, text));
+    await item.locator('.badge', { hasText: '3' }).waitFor();
+    const wesPhone = new ParleyClient({ baseUrl: fixture.server.url });
+    await wesPhone.login('wes', PASSWORD);
+    await wesPhone.markRead(conversation.id, sent[0]!.seq);
+    await item.locator('.badge', { hasText: '2' }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 });
