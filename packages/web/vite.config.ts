@@ -19,8 +19,10 @@ export default defineConfig({
     // Every asset as a file, never a data: URL inlined in CSS or JS.
     assetsInlineLimit: 0,
     target: 'es2022',
-    // The app's size budget (minified kB of one chunk); the build warns past it.
-    chunkSizeWarningLimit: 450,
+    // Minified kB of one chunk before the build warns: the emoji dataset (950 kB, loaded on first
+    // use) is the largest. What the first page loads is held to 200 kB gzip by the benchmark
+    // (web-size), the budget that matters.
+    chunkSizeWarningLimit: 1000,
     rolldownOptions: {
       output: {
         codeSplitting: {
