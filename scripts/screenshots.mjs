@@ -6,12 +6,10 @@
 // small, friendly set of people and conversations through the SDK, then drives Debian's Chromium
 // (playwright-core, never Playwright's own browser downloads) through the real UI and saves PNGs.
 // Expects `npm run build` to have run; installs nothing.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startServer } from '../bench/lib/server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER_MAIN = path.join(ROOT, 'packages/server/dist/main.js');
@@ -20,7 +18,6 @@ const SDK_MAIN = path.join(ROOT, 'packages/sdk/dist/index.js');
 const OUT_DIR = path.join(ROOT, 'docs/screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 const EMOJI_FONT = '/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf';
-const HOST = '127.0.0.1';
 const PASSWORD = 'correct horse battery staple';
 /** PNGs larger than this are recompressed to a palette. */
 const MAX_PNG_BYTES = 400 * 1024;
@@ -65,89 +62,6 @@ if (!fs.existsSync(EMOJI_FONT)) {
 const { chromium } = await import('playwright-core');
 const { default: sharp } = await import('sharp');
 const { ParleyClient } = await import(pathToFileURL(SDK_MAIN).href);
-
-// The server
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-screenshots-'));
-  const port = await freePort();
-  // Settings from the caller's environment are left out: the screenshots always show the same setup.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PARLEY_')));
-  const child = spawn(process.execPath, [SERVER_MAIN], {
-    cwd: ROOT,
-    env: {
-      ...inherited,
-      PARLEY_HOST: HOST,
-      PARLEY_PORT: String(port),
-      PARLEY_DATA_DIR: dataDir,
-      PARLEY_LOG_LEVEL: 'warn',
-      // One process on one IP plays everyone: raise the limits; a cheap hash keeps seeding fast.
-      PARLEY_RATE_AUTH_PER_MINUTE: '100000',
-      PARLEY_RATE_SEND_PER_SECOND: '100000',
-      PARLEY_RATE_SEND_BURST: '100000',
-      PARLEY_RATE_SEND_IP_PER_SECOND: '100000',
-      PARLEY_RATE_REQUESTS_PER_SECOND: '100000',
-      PARLEY_ARGON2_MEMORY_KIB: '1024',
-      PARLEY_ARGON2_ITERATIONS: '1',
-      // Nothing is fetched from the internet: the screenshots do not depend on the network.
-      PARLEY_LINK_PREVIEWS: 'false',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = [];
-  const collect = (chunk) => {
-    output.push(chunk.toString('utf8'));
-    if (output.length > 50) output.shift();
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  let dead = null;
-  void exited.then((r) => (dead = r));
-
-  const baseUrl = `http://${HOST}:${port}`;
-  const stop = async () => {
-    if (!dead) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (dead) {
-      await stop();
-      throw new Error(`the server exited (${dead.code ?? dead.signal}) before it was ready:\n${output.join('')}`);
-    }
-    try {
-      const res = await fetch(`${baseUrl}/readyz`);
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the server was not ready within 30 s:\n${output.join('')}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { baseUrl, stop, output };
-}
 
 // Pictures, drawn as SVG and rendered by sharp
 
@@ -405,7 +319,9 @@ async function takeScreenshots(baseUrl, seeded) {
 
 fs.mkdirSync(OUT_DIR, { recursive: true });
 log('starting the server');
-const server = await startServer();
+// The benchmark's server starter (fresh data directory, free port, rate limits raised for one
+// process playing everyone), unpinned; nothing is fetched from the internet.
+const server = await startServer({ cpu: null, env: { PARLEY_LINK_PREVIEWS: 'false' } });
 let failed = false;
 const online = [];
 try {
@@ -421,7 +337,7 @@ try {
 } catch (err) {
   failed = true;
   console.error(err);
-  const tail = server.output.join('').trim();
+  const tail = server.log.tail.join('\n').trim();
   if (tail) console.error(`server output:\n${tail}`);
 } finally {
   for (const client of online) client.disconnect();

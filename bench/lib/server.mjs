@@ -47,8 +47,9 @@ const LOG_TAIL = 40;
 
 /**
  * Spawns `taskset -c <cpu> node [nodeArgs] <program>` (taskset execs node, so the pid is the
- * server's) and waits until GET /readyz answers 200. The program is Parley's built server unless
- * told otherwise; it gets the same environment either way.
+ * server's; `cpu: null` runs it unpinned, for tools that measure nothing) and waits until
+ * GET /readyz answers 200. The program is Parley's built server unless told otherwise; it gets the
+ * same environment either way.
  */
 export async function startServer({ cpu = 0, env = {}, nodeArgs = [], program = SERVER_MAIN, readyTimeoutMs = 30_000 } = {}) {
   if (!fs.existsSync(program)) {
@@ -58,7 +59,8 @@ export async function startServer({ cpu = 0, env = {}, nodeArgs = [], program = 
   const port = await freePort();
   // Settings from the caller's environment are left out: every run measures the same configuration.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PARLEY_')));
-  const child = spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeArgs, program], {
+  const command = [process.execPath, ...nodeArgs, program];
+  const child = spawn(cpu === null ? command[0] : 'taskset', cpu === null ? command.slice(1) : ['-c', String(cpu), ...command], {
     cwd: REPO_ROOT,
     env: { ...inherited, ...BENCH_SERVER_ENV, ...env, PARLEY_PORT: String(port), PARLEY_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
