@@ -1,5 +1,6 @@
 import { EMOJI_GROUPS, emojiByGroup, searchEmoji, withSkinTone, type EmojiEntry, type EmojiGroup, type SkinTone } from '@parley/emoji';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useMemo, useState } from 'react';
+import { usePopover } from '../app/usePopover.js';
 import { t } from '../i18n/index.js';
 import { chooseSkinTone, recentEmoji, rememberEmoji, skinTone } from './preferences.js';
 
@@ -22,13 +23,8 @@ export default function EmojiPicker({ label, onPick, onClose }: EmojiPickerProps
   const [query, setQuery] = useState('');
   const [group, setGroup] = useState<EmojiGroup | 'recent'>(() => (recentEmoji().length ? 'recent' : 'smileys'));
   const [tone, setTone] = useState<SkinTone>(skinTone);
-  const root = useRef<HTMLDivElement>(null);
+  const popover = usePopover<HTMLDivElement>(onClose);
 
-  useEffect(() => {
-    const outside = (e: PointerEvent) => root.current && !root.current.contains(e.target as Node) && onClose();
-    document.addEventListener('pointerdown', outside);
-    return () => document.removeEventListener('pointerdown', outside);
-  }, [onClose]);
 
   const shown: readonly string[] = useMemo(() => {
     const toned = (entry: EmojiEntry) => withSkinTone(entry, tone);
@@ -42,15 +38,8 @@ export default function EmojiPicker({ label, onPick, onClose }: EmojiPickerProps
     onPick(emoji);
   };
 
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 'Escape') return;
-    e.preventDefault();
-    e.stopPropagation();
-    onClose();
-  };
-
   return (
-    <div ref={root} className="emoji-picker" role="dialog" aria-label={label} onKeyDown={onKeyDown}>
+    <div ref={popover.ref} className="emoji-picker" role="dialog" aria-label={label} onKeyDown={popover.onKeyDown}>
       <input type="search" aria-label={t('emoji.search')} placeholder={t('emoji.search')} value={query} onChange={(e) => setQuery(e.target.value)} autoFocus />
       {!query.trim() && (
         <div className="emoji-groups" role="tablist" aria-label={t('emoji.categories')}>

@@ -1,7 +1,8 @@
 import type { Gif, Upload } from '@parley/sdk';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useClient } from '../app/client.js';
 import { describeError } from '../app/errors.js';
+import { usePopover } from '../app/usePopover.js';
 import { t } from '../i18n/index.js';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -24,13 +25,8 @@ export default function GifPicker({ onPick, onClose }: GifPickerProps) {
   const [gifs, setGifs] = useState<readonly Gif[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
+  const popover = usePopover<HTMLDivElement>(onClose);
 
-  useEffect(() => {
-    const outside = (e: PointerEvent) => root.current && !root.current.contains(e.target as Node) && onClose();
-    document.addEventListener('pointerdown', outside);
-    return () => document.removeEventListener('pointerdown', outside);
-  }, [onClose]);
 
   useEffect(() => {
     let stale = false;
@@ -66,15 +62,8 @@ export default function GifPicker({ onPick, onClose }: GifPickerProps) {
     }
   };
 
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 'Escape') return;
-    e.preventDefault();
-    e.stopPropagation();
-    onClose();
-  };
-
   return (
-    <div ref={root} className="gif-picker" role="dialog" aria-label={t('gif.title')} onKeyDown={onKeyDown}>
+    <div ref={popover.ref} className="gif-picker" role="dialog" aria-label={t('gif.title')} onKeyDown={popover.onKeyDown}>
       <input type="search" aria-label={t('gif.search')} placeholder={t('gif.search')} value={query} onChange={(e) => setQuery(e.target.value)} autoFocus />
       {error && (
         <p className="error" role="alert">
