@@ -1,4 +1,5 @@
 import { useRef, useState, type DragEvent } from 'react';
+import type { ComposerHandle } from './Composer.js';
 
 const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
 
@@ -30,4 +31,11 @@ export function useFileDrop(onFiles: (files: File[]) => void) {
     },
   };
   return { dragging, handlers };
+}
+
+/** Files dropped on a pane go to its composer (`ref` it); `drop` as above. */
+export function useDropIntoComposer() {
+  const composer = useRef<ComposerHandle>(null);
+  const drop = useFileDrop((files) => composer.current?.addFiles(files));
+  return { composer, drop };
 }

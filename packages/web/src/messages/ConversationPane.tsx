@@ -2,14 +2,15 @@ import type { ConversationSummary, Message, User } from '@parley/sdk';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from '../app/client.js';
 import { ConfirmDialog } from '../app/ConfirmDialog.js';
-import { Composer, type ComposerHandle } from '../composer/Composer.js';
-import { useFileDrop } from '../composer/useFileDrop.js';
+import { Composer } from '../composer/Composer.js';
+import { useDropIntoComposer } from '../composer/useFileDrop.js';
 import { MuteControl } from '../conversations/MuteControl.js';
 import { conversationTitle } from '../conversations/summaries.js';
 import { t } from '../i18n/index.js';
 import { usePresence } from '../presence/usePresence.js';
 import { formatLastSeen } from './format.js';
 import { useReceipts } from '../receipts/useReceipts.js';
+import { HistoryAlerts } from './HistoryAlerts.js';
 import { MessageList } from './MessageList.js';
 import { MessageViewContext, type MessageView } from './message-view.js';
 import { ThreadPanel } from './ThreadPanel.js';
@@ -51,10 +52,9 @@ export function ConversationPane({ summary, me, onRead, onMembership, onBack }: 
   const [deleting, setDeleting] = useState<PendingDelete | null>(null);
   const threadRoot = threadId ? (state.messages.find((m) => m.id === threadId) ?? null) : null;
   const lastOwn = lastOwnMessage(state.messages, me.id);
-  const composer = useRef<ComposerHandle>(null);
+  const { composer, drop } = useDropIntoComposer();
   const mentionable = useMemo(() => [...people.values()].filter((u) => u.id !== me.id), [people, me.id]);
   const groupLike = summary.conversation.kind !== 'dm';
-  const drop = useFileDrop((files) => composer.current?.addFiles(files));
 
   const personOf = useCallback((userId: string) => (userId === me.id ? me : (people.get(userId) ?? null)), [me, people]);
   const nameOf = useCallback((userId: string) => personOf(userId)?.displayName ?? t('conversation.deletedUser'), [personOf]);
@@ -90,19 +90,7 @@ export function ConversationPane({ summary, me, onRead, onMembership, onBack }: 
           {summary.conversation.topic && <span className="muted topic">{summary.conversation.topic}</span>}
           <MuteControl summary={summary} onChanged={(membership) => onMembership(membership, id)} />
         </header>
-        {state.error && (
-          <p className="error pane-error" role="alert">
-            {t('pane.loadFailed')} {state.error}{' '}
-            <button type="button" className="link" onClick={state.reload}>
-              {t('pane.retry')}
-            </button>
-          </p>
-        )}
-        {state.actionError && (
-          <p className="error pane-error" role="alert">
-            {state.actionError}
-          </p>
-        )}
+        <HistoryAlerts state={state} offerRetry />
         <MessageViewContext.Provider value={view}>
           <MessageList state={state} unreadAfter={unreadAfter} />
         </MessageViewContext.Provider>

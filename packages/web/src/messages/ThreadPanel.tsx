@@ -1,8 +1,9 @@
 import type { Message, User } from '@parley/sdk';
-import { useMemo, useRef } from 'react';
-import { Composer, type ComposerHandle } from '../composer/Composer.js';
-import { useFileDrop } from '../composer/useFileDrop.js';
+import { useMemo } from 'react';
+import { Composer } from '../composer/Composer.js';
+import { useDropIntoComposer } from '../composer/useFileDrop.js';
 import { t } from '../i18n/index.js';
+import { HistoryAlerts } from './HistoryAlerts.js';
 import { MessageGroup, MessageList } from './MessageList.js';
 import { MessageViewContext, type MessageView } from './message-view.js';
 import { lastOwnMessage } from './timeline.js';
@@ -23,8 +24,7 @@ interface ThreadPanelProps {
 export function ThreadPanel({ root, paneView, onAskDelete, onClose, people, groupLike }: ThreadPanelProps) {
   const state = useMessages(root.conversationId, paneView.me, root.id);
   const lastOwn = lastOwnMessage(state.messages, paneView.me.id);
-  const composer = useRef<ComposerHandle>(null);
-  const drop = useFileDrop((files) => composer.current?.addFiles(files));
+  const { composer, drop } = useDropIntoComposer();
   const view = useMemo<MessageView>(
     () => ({
       ...paneView,
@@ -58,16 +58,7 @@ export function ThreadPanel({ root, paneView, onAskDelete, onClose, people, grou
           ✕
         </button>
       </header>
-      {state.error && (
-        <p className="error pane-error" role="alert">
-          {t('pane.loadFailed')} {state.error}
-        </p>
-      )}
-      {state.actionError && (
-        <p className="error pane-error" role="alert">
-          {state.actionError}
-        </p>
-      )}
+      <HistoryAlerts state={state} offerRetry={false} />
       <MessageViewContext.Provider value={view}>
         <MessageList state={state} lead={lead} />
       </MessageViewContext.Provider>
