@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { skipBrowserTests } from './browser.js';
-import { PASSWORD, sentMessage, timeline, useWebApp } from './fixture.js';
+import { PASSWORD, sentMessage, startDm, timeline, useWebApp } from './fixture.js';
 
 describe.skipIf(skipBrowserTests)('web app: two people talk in a DM', () => {
   const { openApp, register, pageErrors } = useWebApp();
@@ -19,9 +19,7 @@ describe.skipIf(skipBrowserTests)('web app: two people talk in a DM', () => {
     await mallory.getByRole('button', { name: 'Create account' }).click();
     await expect.poll(() => mallory.getByRole('alert').textContent()).toBe('That username is already taken.');
 
-    await alice.getByRole('button', { name: 'New message' }).click();
-    await alice.getByLabel('Find a person by name').fill('bob');
-    await alice.getByRole('dialog').getByRole('button', { name: /Bob Builder/ }).click();
+    await startDm(alice, 'bob', 'Bob Builder');
     await alice.getByRole('heading', { name: 'Bob Builder' }).waitFor();
 
     const composer = alice.getByLabel('Message', { exact: true });
@@ -87,9 +85,7 @@ describe.skipIf(skipBrowserTests)('web app: two people talk in a DM', () => {
     const dave = await openApp();
     await register(carol, 'carol', 'Carol Danvers');
     await register(dave, 'dave', 'Dave Lister');
-    await carol.getByRole('button', { name: 'New message' }).click();
-    await carol.getByLabel('Find a person by name').fill('dave');
-    await carol.getByRole('dialog').getByRole('button', { name: /Dave Lister/ }).click();
+    await startDm(carol, 'dave', 'Dave Lister');
     const composer = carol.getByLabel('Message', { exact: true });
     await composer.fill('ticks please');
     await composer.press('Enter');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { skipBrowserTests } from './browser.js';
-import { sentMessage, useWebApp } from './fixture.js';
+import { sentMessage, startDm, useWebApp } from './fixture.js';
 
 describe.skipIf(skipBrowserTests)('web app: emoji and mentions in the composer', () => {
   const { openApp, register, pageErrors } = useWebApp();
@@ -10,9 +10,7 @@ describe.skipIf(skipBrowserTests)('web app: emoji and mentions in the composer',
     const vic = await openApp();
     await register(uma, 'uma', 'Uma Thurman');
     await register(vic, 'victor', 'Victor Hugo');
-    await uma.getByRole('button', { name: 'New message' }).click();
-    await uma.getByLabel('Find a person by name').fill('victor');
-    await uma.getByRole('dialog').getByRole('button', { name: /Victor Hugo/ }).click();
+    await startDm(uma, 'victor', 'Victor Hugo');
     await vic.getByRole('button', { name: /Uma Thurman/ }).click();
     const composer = uma.getByLabel('Message', { exact: true });
 

@@ -74,3 +74,10 @@ export function useWebApp(): WebAppFixture {
 /** The conversation's own timeline (the thread panel has its own). */
 export const timeline = (page: Page) => page.locator('.pane .timeline');
 export const sentMessage = (page: Page, text: string) => timeline(page).locator('.message[data-status="sent"]', { hasText: text });
+
+/** "New message", find the person by `query`, pick them by display name: the DM opens. */
+export async function startDm(page: Page, query: string, displayName: string): Promise<void> {
+  await page.getByRole('button', { name: 'New message' }).click();
+  await page.getByLabel('Find a person by name').fill(query);
+  await page.getByRole('dialog').getByRole('button', { name: new RegExp(displayName) }).click();
+}

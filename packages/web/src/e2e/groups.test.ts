@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { skipBrowserTests } from './browser.js';
-import { sentMessage, useWebApp } from './fixture.js';
+import { sentMessage, startDm, useWebApp } from './fixture.js';
 
 describe.skipIf(skipBrowserTests)('web app: groups and channels', () => {
   const { openApp, register, pageErrors } = useWebApp();
@@ -79,9 +79,7 @@ describe.skipIf(skipBrowserTests)('web app: groups and channels', () => {
     await frank.getByLabel('Filter conversations').fill('RAND');
     await expect.poll(() => frank.locator('.conversation-item .conversation-title').allInnerTexts()).toEqual(['#random']);
     await frank.getByLabel('Filter conversations').fill('');
-    await erin.getByRole('button', { name: 'New message' }).click();
-    await erin.getByLabel('Find a person by name').fill('frank');
-    await erin.getByRole('dialog').getByRole('button', { name: /Frank Reynolds/ }).click();
+    await startDm(erin, 'frank', 'Frank Reynolds');
     await erin.getByRole('button', { name: /Frank Reynolds/ }).locator('.presence-dot[data-status="online"]').waitFor();
 
     expect(pageErrors).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { animatedGif, photoWithGps } from '../../../server/src/testing/media.js';
 import { skipBrowserTests } from './browser.js';
-import { sentMessage, useWebApp } from './fixture.js';
+import { sentMessage, startDm, useWebApp } from './fixture.js';
 
 describe.skipIf(skipBrowserTests)('web app: photos and files', () => {
   const { openApp, register, pageErrors } = useWebApp();
@@ -11,9 +11,7 @@ describe.skipIf(skipBrowserTests)('web app: photos and files', () => {
     const ivan = await openApp();
     await register(hana, 'hana', 'Hana Song');
     await register(ivan, 'ivan', 'Ivan Drago');
-    await hana.getByRole('button', { name: 'New message' }).click();
-    await hana.getByLabel('Find a person by name').fill('ivan');
-    await hana.getByRole('dialog').getByRole('button', { name: /Ivan Drago/ }).click();
+    await startDm(hana, 'ivan', 'Ivan Drago');
 
     // A photo by the button: it uploads at once, then goes with the text.
     await hana.locator('.pane input[type="file"]').setInputFiles({ name: 'beach.jpg', mimeType: 'image/jpeg', buffer: await photoWithGps(1600, 1200) });

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { skipBrowserTests } from './browser.js';
-import { sentMessage, useWebApp } from './fixture.js';
+import { sentMessage, startDm, useWebApp } from './fixture.js';
 
 /**
  * In the page before the app: notifications are recorded instead of shown, and the tab can be
@@ -45,9 +45,7 @@ describe.skipIf(skipBrowserTests)('web app: notifications, tab title and mute', 
     await register(kate, 'kate', 'Kate Austen');
     expect(await jack.title()).toBe('Parley');
 
-    await kate.getByRole('button', { name: 'New message' }).click();
-    await kate.getByLabel('Find a person by name').fill('jack');
-    await kate.getByRole('dialog').getByRole('button', { name: /Jack Shephard/ }).click();
+    await startDm(kate, 'jack', 'Jack Shephard');
     const composer = kate.getByLabel('Message', { exact: true });
     await composer.fill('are you there?');
     await composer.press('Enter');
@@ -100,9 +98,7 @@ describe.skipIf(skipBrowserTests)('web app: notifications, tab title and mute', 
     const prompt = lena.getByRole('region', { name: 'Notifications' });
     expect(await prompt.count()).toBe(0);
 
-    await lena.getByRole('button', { name: 'New message' }).click();
-    await lena.getByLabel('Find a person by name').fill('mike');
-    await lena.getByRole('dialog').getByRole('button', { name: /Mike Ross/ }).click();
+    await startDm(lena, 'mike', 'Mike Ross');
     const composer = lena.getByLabel('Message', { exact: true });
     await composer.fill('hello');
     await composer.press('Enter');

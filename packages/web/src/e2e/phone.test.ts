@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { skipBrowserTests } from './browser.js';
-import { sentMessage, useWebApp } from './fixture.js';
+import { sentMessage, startDm, useWebApp } from './fixture.js';
 
 const PHONE = { locale: 'en-US', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
@@ -64,9 +64,7 @@ describe.skipIf(skipBrowserTests)('web app: on a phone, installed, offline', () 
     expect(manifest!.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
     expect(await sam.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL.endsWith('/sw.js'))).toBe(true);
 
-    await sam.getByRole('button', { name: 'New message' }).click();
-    await sam.getByLabel('Find a person by name').fill('tina');
-    await sam.getByRole('dialog').getByRole('button', { name: /Tina Cohen/ }).click();
+    await startDm(sam, 'tina', 'Tina Cohen');
     const composer = sam.getByLabel('Message', { exact: true });
     await composer.fill('before the tunnel');
     await composer.press('Enter');
