@@ -71,16 +71,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       // cache over a memory-mapped file: SQLite scans the whole cache at some commits (after page
       // splits), so a large one costs more than the reads it saves, while one smaller than the
       // pages 1:1 traffic keeps touching (one per conversation per index) re-reads them at every
-      // commit. Checkpoints are the checkpointer thread's work (`sqlite-checkpointer.ts`); the
-      // writer's own, at a WAL of 40,000 pages, only starts the WAL over under steady writes (its
-      // copy is then short: the thread has done the rest).
+      // commit. Checkpoints are the checkpointer thread's work (`sqlite-checkpointer.ts`), the
+      // writer copying only the last few frames so that the WAL starts over; its own automatic
+      // checkpoint, at a WAL of 40,000 pages, is a backstop should the thread stop.
       pragmas: ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -8000', `wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`, `mmap_size = ${MMAP_BYTES}`],
       statementCacheSize: STATEMENT_CACHE_SIZE,
       placement,
     }),
   });
   await migrateOrClose(writer, options.logger, () => writer.destroy());
-  const checkpointer = await startCheckpointer({ file, intervalMs: CHECKPOINT_INTERVAL_MS, logger: options.logger });
+  const checkpointer = await startCheckpointer({
+    file,
+    intervalMs: CHECKPOINT_INTERVAL_MS,
+    logger: options.logger,
+    finish: () => sql`pragma wal_checkpoint(PASSIVE)`.execute(writer),
+  });
   const readOnly = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
   readOnly.pragma('busy_timeout = 5000');
   // History pages hop around a large file: keep hot pages in memory and map the rest.

@@ -7,9 +7,15 @@ import type { Logger } from 'pino';
  * writer, SQLite checkpoints inside whichever commit crosses the threshold: that commit (and every
  * send waiting on it) stalls for the copy and the database fsync, 25-60 ms every half second
  * under 1:1 load in the benchmark. A PASSIVE checkpoint on another connection never blocks the
- * writer, which keeps appending to the WAL meanwhile. Once all of it is copied (a pause in the
- * writes), the writer's next transaction starts the WAL over from its beginning; under steady
- * writes, the writer's own automatic checkpoint does that, with little left to copy.
+ * writer, which keeps appending to the WAL meanwhile.
+ *
+ * The WAL starts over from its beginning only when a write transaction begins with all of it
+ * copied, which under steady writes never happens by itself: commits land while the thread copies.
+ * The WAL then grew to the writer's backstop (160 MB) and the writer's own checkpoint stalled for
+ * 40-140 ms every two seconds. So the thread copies again until only a few frames are left (each
+ * round copies what arrived during the previous, shorter one), then asks the writer to copy those
+ * between two transactions (`finish`): its next transaction starts the WAL over, which stays a few
+ * megabytes long and hot in the page cache.
  */
 export interface Checkpointer {
   close(): Promise<void>;
@@ -19,7 +25,14 @@ export interface CheckpointerOptions {
   file: string;
   intervalMs: number;
   logger: Logger;
+  /** Runs a PASSIVE checkpoint on the writer connection, between two of its transactions. */
+  finish(): Promise<unknown>;
 }
+
+/** The thread stops copying when the WAL holds fewer new frames than this since its last round. */
+const CLOSE_ENOUGH_FRAMES = 64;
+/** Rounds per run at most, should the writer outpace the copy. */
+const MAX_ROUNDS = 6;
 
 /** The thread's program, run with `eval` so it works the same from the built server and from sources. */
 const CHECKPOINTER_SOURCE = `
@@ -29,9 +42,16 @@ const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 // The database file is fsynced before the WAL may be reused: a crash never loses a committed page.
 db.pragma('synchronous = FULL');
+const passive = () => db.pragma('wal_checkpoint(PASSIVE)')[0];
 const checkpoint = () => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    let round = passive();
+    for (let i = 1, before = 0; i < workerData.maxRounds && round.log - before > workerData.closeEnoughFrames; i++) {
+      before = round.log;
+      round = passive();
+    }
+    // An empty WAL has started over already.
+    if (round.log > 0) parentPort.postMessage({ caughtUp: true });
   } catch (err) {
     parentPort.postMessage({ error: String(err && err.message || err) });
   }
@@ -48,17 +68,29 @@ parentPort.postMessage({ ready: true });
 
 export async function startCheckpointer(options: CheckpointerOptions): Promise<Checkpointer> {
   const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { file: options.file, intervalMs: options.intervalMs, driverPath } });
+  const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { file: options.file, intervalMs: options.intervalMs, driverPath, maxRounds: MAX_ROUNDS, closeEnoughFrames: CLOSE_ENOUGH_FRAMES } });
   await new Promise<void>((resolve, reject) => {
     worker.once('error', reject);
     worker.once('message', () => resolve());
   });
   // A failed checkpoint loses nothing (the WAL keeps every commit); the writer's own automatic
   // checkpoint is the backstop if this thread stops keeping up.
-  worker.on('message', (m: { error?: string }) => m.error && options.logger.warn({ err: m.error }, 'WAL checkpoint failed'));
+  const warn = (err: unknown) => options.logger.warn({ err }, 'WAL checkpoint failed');
+  let finishing: Promise<unknown> | null = null;
+  let closing = false;
+  worker.on('message', (m: { error?: string; caughtUp?: boolean }) => {
+    if (m.error) warn(m.error);
+    if (!m.caughtUp || finishing || closing) return;
+    finishing = options
+      .finish()
+      .catch(warn)
+      .finally(() => (finishing = null));
+  });
   worker.on('error', (err) => options.logger.error({ err }, 'WAL checkpointer thread failed'));
   return {
     async close() {
+      closing = true;
+      await finishing;
       const closed = new Promise<void>((resolve) => {
         worker.on('message', (m: { closed?: boolean }) => m.closed && resolve());
         worker.once('exit', () => resolve());
