@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
 import { t } from '../i18n/index.js';
+import { useModal } from './useModal.js';
 
 interface ConfirmDialogProps {
   title: string;
@@ -11,10 +11,7 @@ interface ConfirmDialogProps {
 
 /** Asks before something that cannot be undone. Escape or Cancel closes it; focus starts on Cancel. */
 export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose }: ConfirmDialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
+  const dialog = useModal();
   return (
     <dialog ref={dialog} className="dialog" role="alertdialog" aria-labelledby="confirm-title" aria-describedby="confirm-body" onClose={onClose}>
       <h2 id="confirm-title" className="dialog-title">

@@ -1,5 +1,6 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { t } from '../i18n/index.js';
+import { useModal } from './useModal.js';
 
 interface DialogProps {
   /** For `aria-labelledby`: unique on the page. */
@@ -11,10 +12,7 @@ interface DialogProps {
 
 /** A modal dialog with a title and a close button: <dialog> gives focus trapping, Escape and the backdrop. */
 export function Dialog({ id, title, onClose, children }: DialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
+  const dialog = useModal();
   return (
     <dialog ref={dialog} className="dialog" aria-labelledby={id} onClose={onClose}>
       <div className="dialog-head">

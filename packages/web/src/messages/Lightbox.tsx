@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
 import { t } from '../i18n/index.js';
+import { useModal } from '../app/useModal.js';
 
 interface LightboxProps {
   name: string;
@@ -11,10 +11,7 @@ interface LightboxProps {
 
 /** A picture at full size over everything; Escape, the close button or a click outside it closes it. */
 export default function Lightbox({ name, src, width, height, onClose }: LightboxProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
+  const dialog = useModal();
   return (
     <dialog
       ref={dialog}
