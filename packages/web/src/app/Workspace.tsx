@@ -53,7 +53,7 @@ export function Workspace({ me, onLogout, onProfile }: WorkspaceProps) {
     <PresenceProvider client={client}>
       <div className={`workspace${openId ? ' showing-conversation' : ''}`}>
         <header className="topbar">
-          <span className="brand">Parley</span>
+          <h1 className="brand">Parley</h1>
           <ConnectionIndicator />
           <span className="me" title={`@${me.username}`}>
             <Avatar user={me} size={24} />
@@ -66,13 +66,15 @@ export function Workspace({ me, onLogout, onProfile }: WorkspaceProps) {
             {t('auth.logout')}
           </button>
         </header>
-        <Sidebar me={me} conversations={conversations} openId={openId} onOpen={open} onDialog={setDialog} prompt={<NotificationPrompt notifications={notifications} />} />
-        <main className="main">
-          {openSummary ? (
-            <ConversationPane key={openSummary.conversation.id} summary={openSummary} me={me} onRead={conversations.markedRead} onMembership={conversations.putMembership} onBack={() => open(null)} />
-          ) : (
-            <p className="muted pane-placeholder">{conversations.loaded || !openId ? t('pane.empty') : t('app.loading')}</p>
-          )}
+        <main className="workspace-body">
+          <Sidebar me={me} conversations={conversations} openId={openId} onOpen={open} onDialog={setDialog} prompt={<NotificationPrompt notifications={notifications} />} />
+          <div className="main">
+            {openSummary ? (
+              <ConversationPane key={openSummary.conversation.id} summary={openSummary} me={me} onRead={conversations.markedRead} onMembership={conversations.putMembership} onBack={() => open(null)} />
+            ) : (
+              <p className="muted pane-placeholder">{conversations.loaded || !openId ? t('pane.empty') : t('app.loading')}</p>
+            )}
+          </div>
         </main>
         {dialog === 'dm' && <NewMessageDialog me={me} onStarted={started} onClose={closeDialog} />}
         {dialog === 'group' && <NewGroupDialog me={me} onStarted={started} onClose={closeDialog} />}

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { AVATAR_COLOURS } from './Avatar.js';
 
 /** The colour variables of theme.css, as [light, dark] pairs. */
 function palette(): Record<string, [string, string]> {
@@ -30,6 +31,8 @@ const TEXT_PAIRS: [string, string][] = [
   ['fg', 'bg-active'],
   ['fg-muted', 'bg'],
   ['fg-muted', 'bg-muted'],
+  // The last message under the open conversation's name.
+  ['fg-muted', 'bg-active'],
   ['accent', 'bg'],
   ['accent', 'bg-active'],
   ['accent-fg', 'accent'],
@@ -52,5 +55,9 @@ describe('theme colours', () => {
   ] as const)('keeps text readable in the %s theme (at least 4.5:1)', (_, theme) => {
     const failing = TEXT_PAIRS.map(([fg, bg]) => ({ pair: `${fg} on ${bg}`, ratio: contrast(colours[fg]![theme], colours[bg]![theme]) })).filter((p) => p.ratio < 4.5);
     expect(failing).toEqual([]);
+  });
+
+  it('keeps white initials readable on every avatar colour', () => {
+    expect(AVATAR_COLOURS.filter((c) => contrast('#ffffff', c) < 4.5)).toEqual([]);
   });
 });

@@ -207,7 +207,7 @@ export function Composer({ onSend, onTextChange, onEditLast, label = t('composer
         <button type="button" className="icon" aria-label={t('emoji.insert')} title={t('emoji.insert')} aria-expanded={picking === 'emoji'} onClick={() => setPicking((p) => (p === 'emoji' ? null : 'emoji'))}>
           😊
         </button>
-        <button type="button" className="icon gif-button" aria-label={t('gif.title')} title={t('gif.title')} aria-expanded={picking === 'gif'} onClick={() => setPicking((p) => (p === 'gif' ? null : 'gif'))}>
+        <button type="button" className="icon gif-button" aria-label={t('gif.open')} title={t('gif.open')} aria-expanded={picking === 'gif'} onClick={() => setPicking((p) => (p === 'gif' ? null : 'gif'))}>
           GIF
         </button>
         <VoiceRecorder onRecorded={(upload) => onSend('', [upload])} />

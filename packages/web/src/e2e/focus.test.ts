@@ -60,7 +60,7 @@ describe.skipIf(skipBrowserTests)('web app: focus comes back after dialogs', () 
     const confirm = ivy.getByRole('alertdialog', { name: 'Delete this message?' });
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await confirm.waitFor({ state: 'detached' });
-    expect(await ivy.evaluate(() => document.activeElement?.closest('li.message')?.textContent ?? 'outside a message')).toContain('winter is coming');
+    await expect.poll(() => ivy.evaluate(() => document.activeElement?.closest('li.message')?.textContent ?? 'outside a message')).toContain('winter is coming');
     expect(pageErrors).toEqual([]);
   });
 });

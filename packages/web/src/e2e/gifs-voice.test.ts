@@ -21,7 +21,7 @@ describe.skipIf(skipBrowserTests)('web app: GIFs and voice notes', () => {
     await zed.getByRole('button', { name: /Yara Greyjoy/ }).click();
 
     // GIFs: the library first, then a search; a click sends it at once.
-    await zed.getByRole('button', { name: 'GIFs' }).click();
+    await zed.getByRole('button', { name: 'Send a GIF' }).click();
     const picker = zed.getByRole('dialog', { name: 'GIFs' });
     await picker.getByRole('button', { name: 'Send Slow clap' }).waitFor();
     await picker.getByLabel('Search GIFs').fill('party');

@@ -276,7 +276,9 @@ describe.skipIf(skipBrowserTests)('web app: an XSS corpus runs nowhere', () => {
   };
 
   async function openWatched(name: string): Promise<Watched> {
-    const context = await browser!.newContext({ locale: 'en-US' });
+    // Tall: the timeline draws only the messages near the screen, and the checks below look at a
+    // whole conversation of the corpus (up to 50 messages, or dozens of senders) at once.
+    const context = await browser!.newContext({ locale: 'en-US', viewport: { width: 1280, height: 1600 } });
     contexts.push(context);
     await context.addInitScript(installProbes);
     const page = await context.newPage();

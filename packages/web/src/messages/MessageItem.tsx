@@ -9,6 +9,7 @@ import { useMessageView } from './message-view.js';
 import { renderMarkdown } from './markdown.js';
 import { QUICK_REACTIONS } from './reactions.js';
 import type { TimelineEntry } from './timeline.js';
+import { PART_ATTR } from './useVirtualWindow.js';
 
 const EmojiPicker = lazy(() => import('../emoji/EmojiPicker.js'));
 
@@ -41,7 +42,7 @@ function MessageItemView({ entry }: { entry: TimelineEntry }) {
   if (entry.kind === 'local') {
     const { pending } = entry;
     return (
-      <li className={`message ${pending.status}`} data-status={pending.status}>
+      <li className={`message ${pending.status}`} data-status={pending.status} {...{ [PART_ATTR]: entry.key }}>
         <div className="message-body">
           {pending.text && <div className="text">{renderMarkdown(pending.text, { ownUsername: view.me.username })}</div>}
           {pending.attachments.length > 0 && <Attachments attachments={pending.attachments} />}
@@ -80,6 +81,7 @@ function SentItem({ message, entry }: { message: Message; entry: TimelineEntry }
       data-status="sent"
       data-seq={message.seq}
       data-id={message.id}
+      {...{ [PART_ATTR]: entry.key }}
       onMouseEnter={() => setHot(true)}
       onMouseLeave={(e) => !e.currentTarget.contains(document.activeElement) && setHot(false)}
       onFocus={() => setHot(true)}
