@@ -92,4 +92,35 @@ describe.skipIf(skipBrowserTests)('web app: catching up on a conversation', () =
     await item.locator('.badge', { hasText: '2' }).waitFor();
     expect(pageErrors).toEqual([]);
   });
+
+  it('offers Retry when history fails to load, in the conversation and in a thread', async () => {
+    const yan = await openApp();
+    await register(yan, 'yan', 'Yan Tiersen');
+    const zoe = new ParleyClient({ baseUrl: fixture.server.url });
+    await zoe.register({ username: 'zoe', password: PASSWORD, displayName: 'Zoe Kravitz' });
+    const { conversation } = await zoe.createDm((await zoe.searchUsers('yan'))[0]!.id);
+    const root = await zoe.sendMessage(conversation.id, 'a root with replies');
+    await zoe.sendMessage(conversation.id, 'the reply in the thread', { replyTo: root.id });
+
+    // The next history request of each kind fails once, as on a flaky network.
+    const failNext = new Set(['topLevel', 'thread']);
+    await yan.route('**/api/v1/conversations/*/messages?*', (route) => {
+      const kind = new URL(route.request().url()).searchParams.has('thread') ? 'thread' : 'topLevel';
+      if (!failNext.delete(kind)) return route.continue();
+      return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Try again shortly.' } }) });
+    });
+
+    await yan.getByRole('button', { name: /Zoe Kravitz/ }).click();
+    await yan.getByRole('alert').filter({ hasText: 'Could not load messages.' }).waitFor();
+    await yan.getByRole('button', { name: 'Retry', exact: true }).click();
+    const rootItem = sentMessage(yan, 'a root with replies');
+    await rootItem.waitFor();
+
+    await rootItem.getByRole('button', { name: '1 reply' }).click();
+    const thread = yan.getByRole('complementary', { name: 'Thread' });
+    await thread.getByRole('alert').filter({ hasText: 'Could not load messages.' }).waitFor();
+    await thread.getByRole('button', { name: 'Retry', exact: true }).click();
+    await thread.locator('.message[data-status="sent"]', { hasText: 'the reply in the thread' }).waitFor();
+    expect(await thread.getByRole('alert').count()).toBe(0);
+  });
 });

@@ -90,7 +90,7 @@ export function ConversationPane({ summary, me, onRead, onMembership, onBack }: 
           {summary.conversation.topic && <span className="muted topic">{summary.conversation.topic}</span>}
           <MuteControl summary={summary} onChanged={(membership) => onMembership(membership, id)} />
         </header>
-        <HistoryAlerts state={state} offerRetry />
+        <HistoryAlerts state={state} />
         <MessageViewContext.Provider value={view}>
           <MessageList state={state} unreadAfter={unreadAfter} />
         </MessageViewContext.Provider>

@@ -1,21 +1,16 @@
 import { t } from '../i18n/index.js';
 import type { MessagesState } from './useMessages.js';
 
-/** Why history could not load (with a retry where the pane offers one), and why an action failed. */
-export function HistoryAlerts({ state, offerRetry }: { state: MessagesState; offerRetry: boolean }) {
+/** Why history could not load, with a retry, and why an action failed. */
+export function HistoryAlerts({ state }: { state: MessagesState }) {
   return (
     <>
       {state.error && (
         <p className="error pane-error" role="alert">
-          {t('pane.loadFailed')} {state.error}
-          {offerRetry && (
-            <>
-              {' '}
-              <button type="button" className="link" onClick={state.reload}>
-                {t('pane.retry')}
-              </button>
-            </>
-          )}
+          {t('pane.loadFailed')} {state.error}{' '}
+          <button type="button" className="link" onClick={state.reload}>
+            {t('pane.retry')}
+          </button>
         </p>
       )}
       {state.actionError && (

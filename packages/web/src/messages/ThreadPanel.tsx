@@ -58,7 +58,7 @@ export function ThreadPanel({ root, paneView, onAskDelete, onClose, people, grou
           ✕
         </button>
       </header>
-      <HistoryAlerts state={state} offerRetry={false} />
+      <HistoryAlerts state={state} />
       <MessageViewContext.Provider value={view}>
         <MessageList state={state} lead={lead} />
       </MessageViewContext.Provider>
