@@ -4,6 +4,7 @@ import { files } from './20261126000000_files.js';
 import { messageJson } from './20261201000000_message_json.js';
 import { linkPreviews } from './20261202000000_link_previews.js';
 import { memberMute } from './20261203000000_member_mute.js';
+import { messagesInArrivalOrder } from './20261204000000_messages_in_arrival_order.js';
 
 /** Every migration, by timestamped name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261201000000_message_json': messageJson,
   '20261202000000_link_previews': linkPreviews,
   '20261203000000_member_mute': memberMute,
+  '20261204000000_messages_in_arrival_order': messagesInArrivalOrder,
 };
