@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { affinityOf, machineInfo, readDisks, readMachineCpu } from './lib/proc.mjs';
 import { renderReport } from './lib/report.mjs';
-import { REFERENCE_MAIN, SERVER_MAIN, freePort, startServer } from './lib/server.mjs';
+import { REFERENCE_MAIN, SERVER_MAIN, freePort, startServer, SERVER_NODE_ARGS } from './lib/server.mjs';
 import { buildWebApp } from './lib/web-app.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -211,7 +211,8 @@ const run = {
   reference: options.reference,
   serverProgram: path.relative(path.dirname(BENCH_DIR), options.reference ? REFERENCE_MAIN : SERVER_MAIN),
   serverProfiled: options.profile,
-  serverNodeArgs: extraServerNodeArgs(),
+  // As the server ran: the flags of `npm start`, then any from BENCH_SERVER_NODE_ARGS.
+  serverNodeArgs: [...(options.reference ? [] : SERVER_NODE_ARGS), ...extraServerNodeArgs()],
   machine: machineInfo(),
   code: codeVersion(options.reference ? 'bench/reference' : 'packages'),
   pinning: {

@@ -10,6 +10,11 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVER_MAIN = path.join(REPO_ROOT, 'packages/server/dist/main.js');
+/**
+ * The Node.js flags `npm start` runs the server with (the root package.json's start script), so
+ * the benchmark measures the server as people run it.
+ */
+export const SERVER_NODE_ARGS = startScriptFlags();
 /** A minimal in-memory WebSocket broadcast server, to calibrate Parley's figures (README). */
 export const REFERENCE_MAIN = path.join(REPO_ROOT, 'bench/reference/ws-broadcast.mjs');
 const HOST = '127.0.0.1';
@@ -59,7 +64,7 @@ export async function startServer({ cpu = 0, env = {}, nodeArgs = [], program = 
   const port = await freePort();
   // Settings from the caller's environment are left out: every run measures the same configuration.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PARLEY_')));
-  const command = [process.execPath, ...nodeArgs, program];
+  const command = [process.execPath, ...(program === SERVER_MAIN ? SERVER_NODE_ARGS : []), ...nodeArgs, program];
   const child = spawn(cpu === null ? command[0] : 'taskset', cpu === null ? command.slice(1) : ['-c', String(cpu), ...command], {
     cwd: REPO_ROOT,
     env: { ...inherited, ...BENCH_SERVER_ENV, ...env, PARLEY_PORT: String(port), PARLEY_DATA_DIR: dataDir },
@@ -121,4 +126,11 @@ export async function startServer({ cpu = 0, env = {}, nodeArgs = [], program = 
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function startScriptFlags() {
+  const { start } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts;
+  const run = /\bnode((?:\s+--\S+)*)\s+packages\/server\/dist\/main\.js/.exec(start);
+  if (!run) throw new Error(`package.json's start script does not run node packages/server/dist/main.js: ${start}`);
+  return run[1].trim().split(/\s+/).filter(Boolean);
 }
