@@ -6,12 +6,9 @@ import { formatDay } from './format.js';
 import { estimateHeight } from './item-height.js';
 import { EntryTime, MessageItem } from './MessageItem.js';
 import { useMessageView } from './message-view.js';
-import { buildTimeline, carryKeys, type TimelineEntry, type TimelineItem } from './timeline.js';
+import { buildTimeline, carryKeys, UNREAD_KEY, type TimelineEntry, type TimelineItem } from './timeline.js';
 import type { MessagesState } from './useMessages.js';
 import { ITEM_ATTR, PART_ATTR, useVirtualWindow } from './useVirtualWindow.js';
-
-/** The timeline key of the "new messages" divider. */
-const UNREAD_KEY = 'unread';
 
 interface MessageListProps {
   state: MessagesState;

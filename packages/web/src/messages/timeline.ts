@@ -18,6 +18,9 @@ export type TimelineItem =
   /** `continued`: a later slice of a long run, drawn without the name and picture the first slice shows. */
   | { kind: 'group'; key: string; senderId: string; entries: TimelineEntry[]; continued: boolean };
 
+/** The timeline key of the "new messages" divider (there is at most one). */
+export const UNREAD_KEY = 'unread';
+
 /** Messages by the same person closer than this stay in one group, under one name. */
 export const GROUP_GAP_MS = 5 * 60_000;
 
@@ -72,7 +75,7 @@ export function buildTimeline(messages: readonly Message[], pending: readonly Pe
       group = null;
     }
     if (!divided && entry.kind === 'sent' && entry.message.seq > unreadAfter! && senderId !== meId) {
-      items.push({ kind: 'unread', key: 'unread' });
+      items.push({ kind: 'unread', key: UNREAD_KEY });
       divided = true;
       group = null;
     }

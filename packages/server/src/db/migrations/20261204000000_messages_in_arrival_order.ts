@@ -1,26 +1,5 @@
 import { SqliteAdapter, sql, type Kysely, type Migration } from 'kysely';
 
-const COLUMNS = [
-  'id',
-  'conversation_id',
-  'seq',
-  'sender_id',
-  'client_id',
-  'text',
-  'reply_to',
-  'reply_count',
-  'last_reply_at',
-  'mentions',
-  'mentions_channel',
-  'reactions',
-  'created_at',
-  'edited_at',
-  'deleted_at',
-  'attachments',
-  'previews',
-  'json',
-].map((c) => sql.ref(c));
-
 /**
  * SQLite: messages move from a table clustered by (conversation, seq) to one kept in arrival order
  * (the rowid), with the (conversation, seq) key as a small unique index. Clustered, every new
@@ -75,7 +54,9 @@ async function rebuildMessages(db: Kysely<unknown>, positionKey: string, tableOp
         constraint ${sql.raw(positionKey)},
         constraint "messages_sender_client_id" unique ("sender_id", "client_id")
       ) ${sql.raw(tableOptions)}`.execute(db);
-      await sql`insert into "messages_rebuilt" (${sql.join(COLUMNS)}) select ${sql.join(COLUMNS)} from "messages" order by "id"`.execute(db);
+      // Every column by name, as the table has them: no column list to keep in step with the table.
+      const columns = (await sql<{ name: string }>`pragma table_info("messages")`.execute(db)).rows.map((c) => sql.ref(c.name));
+      await sql`insert into "messages_rebuilt" (${sql.join(columns)}) select ${sql.join(columns)} from "messages" order by "id"`.execute(db);
       await sql`drop table "messages"`.execute(db);
       await sql`alter table "messages_rebuilt" rename to "messages"`.execute(db);
       await sql`create index "messages_thread" on "messages" ("reply_to", "seq") where "reply_to" is not null`.execute(db);
