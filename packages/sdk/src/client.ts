@@ -89,9 +89,23 @@ export interface SendOptions {
 
 const DELIVERY_RECEIPT_DELAY_MS = 100;
 
+/** A fresh key for a send, to retry it safely: a UUIDv7, unique and in time order. */
 export function newClientId(): string {
-  const c = globalThis.crypto as { randomUUID?: () => string } | undefined;
-  return c?.randomUUID ? c.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+  const bytes = new Uint8Array(16);
+  const c = globalThis.crypto as { getRandomValues?: (b: Uint8Array) => Uint8Array } | undefined;
+  if (c?.getRandomValues) c.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  // 48 bits of milliseconds first, so ids sort by time and the server's retry key, ordered by
+  // clientId, files each new one at its end instead of at a random place.
+  let ms = Date.now();
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = ms % 256;
+    ms = Math.floor(ms / 256);
+  }
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /**

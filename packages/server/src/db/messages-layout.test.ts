@@ -4,8 +4,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { newClient, TEST_PASSWORD, testClient } from '../testing/clients.js';
 import { createStorage, startTestServer, type TestServer, type TestStorage } from '../testing/harness.js';
 import { messagesInArrivalOrder } from './migrations/20261204000000_messages_in_arrival_order.js';
+import { clientKeyFirst } from './migrations/20261205000000_client_key_first.js';
 
-const MIGRATION = '20261204000000_messages_in_arrival_order';
+/** The migrations this test undoes, newest first, to make a database of the older layout. */
+const UNDONE = [
+  ['20261205000000_client_key_first', clientKeyFirst],
+  ['20261204000000_messages_in_arrival_order', messagesInArrivalOrder],
+] as const;
+const CLIENT_KEY_FIRST = /unique \("client_id", "sender_id"\)/;
 
 /** How SQLite stores the messages table now. */
 function messagesTableSql(file: string): string {
@@ -44,16 +50,22 @@ describe('messages kept in arrival order (SQLite)', () => {
     await t.close();
     t = undefined;
     expect(messagesTableSql(file)).not.toMatch(/without rowid/i);
+    expect(messagesTableSql(file)).toMatch(CLIENT_KEY_FIRST);
 
-    // As a database of the previous layout would be: clustered, the migration not yet applied.
+    // As a database of the previous layout would be: clustered, the retry key by sender first, the
+    // migrations not yet applied.
     const old = new Kysely<{ kysely_migration: { name: string } }>({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) });
-    await messagesInArrivalOrder.down!(old);
-    await old.deleteFrom('kysely_migration').where('name', '=', MIGRATION).execute();
+    for (const [name, migration] of UNDONE) {
+      await migration.down!(old);
+      await old.deleteFrom('kysely_migration').where('name', '=', name).execute();
+    }
     await old.destroy();
     expect(messagesTableSql(file)).toMatch(/without rowid/i);
+    expect(messagesTableSql(file)).toMatch(/unique \("sender_id", "client_id"\)/);
 
     t = await startTestServer('sqlite', {}, storage);
     expect(messagesTableSql(file)).not.toMatch(/without rowid/i);
+    expect(messagesTableSql(file)).toMatch(CLIENT_KEY_FIRST);
     const again = testClient(t);
     await again.login(alice.user!.username, TEST_PASSWORD);
     expect(await again.messages(conversation.id)).toEqual(history);
@@ -62,11 +74,13 @@ describe('messages kept in arrival order (SQLite)', () => {
     await bobAgain.login(bob.user!.username, TEST_PASSWORD);
     expect(await bobAgain.conversations()).toEqual(bobsList);
 
-    // The position stays unique and gap-free, retries still find their original, and deleting a
+    // The position stays unique and gap-free, retries still find their original (and only their
+    // sender's: the same clientId from someone else is another message), and deleting a
     // conversation's messages still takes their reactions with them (the foreign keys hold).
     const next = await again.sendMessage(conversation.id, 'after the upgrade', { clientId: 'upgrade-1' });
     expect(next.seq).toBe(history.messages.at(-1)!.seq + 1);
     expect((await again.sendMessage(conversation.id, 'after the upgrade', { clientId: 'upgrade-1' })).id).toBe(next.id);
+    expect((await bobAgain.sendMessage(conversation.id, 'same key, other sender', { clientId: 'upgrade-1' })).id).not.toBe(next.id);
     const db = t.server.database.db;
     await db.deleteFrom('messages').where('id', '=', root.id).execute();
     expect(await db.selectFrom('reactions').select('message_id').where('message_id', '=', root.id).execute()).toEqual([]);
