@@ -19,6 +19,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { machineInfo } from './lib/proc.mjs';
+import { describeMachine } from './lib/report.mjs';
+import { writeResults } from './lib/results.mjs';
 import { Samples, roundSummary } from './lib/stats.mjs';
 
 const PAGE = 4096;
@@ -59,8 +61,8 @@ function checkpointThread({ file, seconds, pages }) {
 async function commitLoop(walFile, seconds) {
   const fd = fs.openSync(walFile, 'w+');
   const frame = Buffer.alloc(FRAME_HEADER + PAGE, 0xa5);
-  const syncs = new Samples(COMMITS_PER_SECOND * seconds);
   const count = COMMITS_PER_SECOND * seconds;
+  const syncs = new Samples(count);
   const start = Date.now();
   let offset = 0;
   let restartedAt = start;
@@ -89,6 +91,7 @@ async function runCase(dir, checkpointPages, seconds) {
   const walFile = path.join(dir, 'test.db-wal');
   const dbFile = path.join(dir, 'test.db');
   fs.writeFileSync(dbFile, '');
+  // A sparse file of the full size: the checkpoint's writes land anywhere in it.
   fs.truncateSync(dbFile, DATABASE_PAGES * PAGE);
   const checkpoint = checkpointPages > 0 ? new Worker(fileURLToPath(import.meta.url), { workerData: { file: dbFile, seconds, pages: checkpointPages } }) : null;
   const checkpointSyncs = checkpoint ? new Promise((resolve, reject) => checkpoint.once('message', resolve).once('error', reject)) : null;
@@ -137,7 +140,7 @@ async function main() {
     const machine = machineInfo();
     const lines = [
       `Disk floor for dm — ${startedAt}`,
-      `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.kernel}, Node ${machine.node}; files in ${os.tmpdir()}`,
+      `Machine: ${describeMachine(machine)}; files in ${os.tmpdir()}`,
       `Load: ${COMMITS_PER_SECOND} commits/s of ${FRAMES_PER_COMMIT} frames (${Math.round((FRAMES_PER_COMMIT * (PAGE + FRAME_HEADER)) / 1024)} KiB) + fdatasync; checkpoint: ${checkpointPages} random pages + fdatasync every ${CHECKPOINT_EVERY_MS} ms`,
       '',
       `| Case | WAL sync p50 ms | p95 | p99 | max | over ${SLOW_MS} ms | checkpoint sync p50 / max ms |`,
@@ -146,10 +149,7 @@ async function main() {
       describeRow('commits + checkpoint', withCheckpoint),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
-    fs.mkdirSync(resultsDir, { recursive: true });
-    const file = path.join(resultsDir, `disk-${startedAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
-    fs.writeFileSync(file, `${JSON.stringify({ startedAt, machine, tmpdir: os.tmpdir(), seconds, checkpointPages, alone, withCheckpoint }, null, 2)}\n`);
+    const file = writeResults(startedAt, { startedAt, machine, tmpdir: os.tmpdir(), seconds, checkpointPages, alone, withCheckpoint }, { prefix: 'disk-' });
     process.stdout.write(`\nFull results: ${path.relative(process.cwd(), file)}\n`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

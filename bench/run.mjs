@@ -9,12 +9,12 @@
 // Results: a summary on stdout (plain and Markdown, for docs/benchmarks.md) and the full figures
 // as JSON in bench/results/<timestamp>.json. Progress goes to stderr.
 import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { affinityOf, machineInfo, readDisks, readMachineCpu } from './lib/proc.mjs';
 import { renderReport } from './lib/report.mjs';
+import { writeResults } from './lib/results.mjs';
 import { REFERENCE_MAIN, SERVER_MAIN, freePort, startServer, SERVER_NODE_ARGS } from './lib/server.mjs';
 import { buildWebApp } from './lib/web-app.mjs';
 
@@ -239,10 +239,7 @@ if (webApp) {
   webApp.remove();
 }
 
-const resultsDir = path.join(BENCH_DIR, 'results');
-fs.mkdirSync(resultsDir, { recursive: true });
-const file = path.join(resultsDir, `${run.startedAt.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}${options.reference ? '-reference' : ''}${options.quick ? '-quick' : ''}.json`);
-fs.writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+const file = writeResults(run.startedAt, run, { suffix: `${options.reference ? '-reference' : ''}${options.quick ? '-quick' : ''}` });
 
 const { text, markdown } = renderReport(run);
 process.stdout.write(`\n${text}\n\nMarkdown (for docs/benchmarks.md):\n\n${markdown}\n\nFull results: ${path.relative(process.cwd(), file)}\n`);

@@ -110,13 +110,17 @@ function textTable(columns, rows) {
   return [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** One line for the machine of `machineInfo()`. */
+export function describeMachine(m) {
+  return `${m.cpuModel}, ${m.cores} cores${m.virtualMachine ? ' (virtual machine)' : ''}, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.kernel}`;
+}
+
 /** Tables for the terminal and for docs/benchmarks.md. */
 export function renderReport(run) {
   const summary = run.scenarios.flatMap((entry) => summaryRows(entry, run.reference));
   const max = run.scenarios.find((s) => s.scenario === 'max' && s.result);
   const steps = max ? max.result.rows.map(stepRow) : [];
-  const m = run.machine;
-  const machine = `${m.cpuModel}, ${m.cores} cores${m.virtualMachine ? ' (virtual machine)' : ''}, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.kernel}`;
+  const machine = describeMachine(run.machine);
 
   const text = [
     `Parley benchmark — ${run.startedAt}${run.quick ? ' (QUICK mode: short runs, smoke test only)' : ''}`,
