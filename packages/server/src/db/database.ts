@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DB } from './schema.js';
 import { migrations } from './migrations/index.js';
-import { startCheckpointer } from './sqlite-checkpointer.js';
+import { openSyncDescriptor, startCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteWriterDialect, withStatementCache, type WriterPlacement } from './sqlite-writer-dialect.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -80,8 +80,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     }),
   });
   await migrateOrClose(writer, options.logger, () => writer.destroy());
+  const syncFd = openSyncDescriptor(file);
   const checkpointer = await startCheckpointer({
     file,
+    syncFd,
     intervalMs: CHECKPOINT_INTERVAL_MS,
     logger: options.logger,
     finish: () => sql`pragma wal_checkpoint(PASSIVE)`.execute(writer),
@@ -106,6 +108,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await checkpointer.close();
       await reader.destroy();
       await writer.destroy();
+      fs.closeSync(syncFd);
     },
   };
 }

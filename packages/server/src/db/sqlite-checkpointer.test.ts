@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,18 +6,35 @@ import SqliteDatabase from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../testing/clients.js';
-import { startCheckpointer } from './sqlite-checkpointer.js';
+import { openSyncDescriptor, startCheckpointer } from './sqlite-checkpointer.js';
 
 const logger = pino({ level: 'silent' });
+/** Linux's SCHED_IDLE, as /proc reports a thread's scheduling policy. */
+const SCHED_IDLE = 5;
+const canChangePolicy = process.platform === 'linux' && spawnSync('chrt', ['--version']).status === 0;
+
+/** The scheduling policy of each of this process's threads (field 41 of /proc/<tid>/stat). */
+function threadPolicies(): number[] {
+  return fs.readdirSync('/proc/self/task').map((tid) => {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+  });
+}
 const ROWS = 200;
 const ROW_BYTES = 8_000;
 
 describe('WAL checkpointer thread', () => {
   let dir = '';
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  let openFd: number | null = null;
+  afterEach(() => {
+    // After the test's connections are closed, as the server does it.
+    if (openFd !== null) fs.closeSync(openFd);
+    openFd = null;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   /** A writer that never checkpoints by itself, with about 1.6 MB committed in its WAL. */
-  function writerWithWal(): { file: string; writer: SqliteDatabase.Database } {
+  function writerWithWal(): { file: string; writer: SqliteDatabase.Database; syncFd: number } {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-checkpoint-'));
     const file = path.join(dir, 'parley.db');
     const writer = new SqliteDatabase(file);
@@ -28,7 +46,8 @@ describe('WAL checkpointer thread', () => {
     writer.transaction(() => {
       for (let i = 0; i < ROWS; i++) insert.run('x'.repeat(ROW_BYTES));
     })();
-    return { file, writer };
+    openFd = openSyncDescriptor(file);
+    return { file, writer, syncFd: openFd };
   }
 
   /** The writer's share of the work, as the server does it: a PASSIVE checkpoint between transactions. */
@@ -38,11 +57,11 @@ describe('WAL checkpointer thread', () => {
   const walGeneration = (file: string) => fs.readFileSync(`${file}-wal`).readUInt32BE(16);
 
   it('copies committed pages into the database file while the writer stays open, and once more on close', async () => {
-    const { file, writer } = writerWithWal();
+    const { file, writer, syncFd } = writerWithWal();
     const before = fs.statSync(file).size;
     expect(before).toBeLessThan(ROWS * ROW_BYTES);
 
-    const checkpointer = await startCheckpointer({ file, intervalMs: 20, logger, finish: finishOn(writer) });
+    const checkpointer = await startCheckpointer({ file, syncFd, intervalMs: 20, logger, finish: finishOn(writer) });
     await eventually(() => fs.statSync(file).size >= ROWS * ROW_BYTES, 5_000, 'pages copied into the database file');
 
     // Written after the last periodic run: close copies it too, so the file alone holds every row.
@@ -56,9 +75,19 @@ describe('WAL checkpointer thread', () => {
     reopened.close();
   });
 
+  it.runIf(canChangePolicy)('runs at idle priority, so that sends never wait for the core behind a WAL copy', async () => {
+    const { file, writer, syncFd } = writerWithWal();
+    const idleBefore = threadPolicies().filter((p) => p === SCHED_IDLE).length;
+    const checkpointer = await startCheckpointer({ file, syncFd, intervalMs: 20, logger, finish: finishOn(writer) });
+    expect(threadPolicies().filter((p) => p === SCHED_IDLE).length).toBe(idleBefore + 1);
+    await checkpointer.close();
+    writer.close();
+    expect(threadPolicies().filter((p) => p === SCHED_IDLE).length).toBe(idleBefore);
+  });
+
   it('does not block the writer, which commits while the thread checkpoints', async () => {
-    const { file, writer } = writerWithWal();
-    const checkpointer = await startCheckpointer({ file, intervalMs: 1, logger, finish: finishOn(writer) });
+    const { file, writer, syncFd } = writerWithWal();
+    const checkpointer = await startCheckpointer({ file, syncFd, intervalMs: 1, logger, finish: finishOn(writer) });
     const insert = writer.prepare('insert into t (body) values (?)');
     for (let i = 0; i < 50; i++) {
       insert.run(`row ${i}`);
@@ -70,9 +99,9 @@ describe('WAL checkpointer thread', () => {
   });
 
   it('starts the WAL over while the writer commits without a pause, so it never grows without bound', async () => {
-    const { file, writer } = writerWithWal();
+    const { file, writer, syncFd } = writerWithWal();
     const first = walGeneration(file);
-    const checkpointer = await startCheckpointer({ file, intervalMs: 10, logger, finish: finishOn(writer) });
+    const checkpointer = await startCheckpointer({ file, syncFd, intervalMs: 10, logger, finish: finishOn(writer) });
     const insert = writer.prepare('insert into t (body) values (?)');
     // A commit at every turn of the event loop: the thread never finds the WAL fully copied by itself.
     const until = Date.now() + 600;

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { THREAD_ID_SOURCE, yieldToEventLoop } from '../lib/background-thread.js';
 
 /**
  * Copies the WAL back into the database from a thread and connection of its own. Left to the
@@ -27,6 +29,22 @@ export interface CheckpointerOptions {
   logger: Logger;
   /** Runs a PASSIVE checkpoint on the writer connection, between two of its transactions. */
   finish(): Promise<unknown>;
+  /** A descriptor of the database file (see `openSyncDescriptor`). */
+  syncFd: number;
+}
+
+/**
+ * A descriptor for the checkpointer to flush the database file with. SQLite syncs that file only
+ * when a checkpoint copies the whole WAL, which under steady writes is the writer's `finish`: that
+ * sync would flush every page the thread had copied since the last one, stalling the writer (and
+ * every send) for milliseconds. The thread flushes them itself before asking for the finish.
+ *
+ * Close it only after every SQLite connection to the file is closed: closing any descriptor of a
+ * file drops all of the process's POSIX locks on it, SQLite's included, and another process could
+ * then take the database for unused.
+ */
+export function openSyncDescriptor(file: string): number {
+  return fs.openSync(file, 'r+');
 }
 
 /** The thread stops copying when the WAL holds fewer new frames than this since its last round. */
@@ -37,6 +55,7 @@ const MAX_ROUNDS = 6;
 /** The thread's program, run with `eval` so it works the same from the built server and from sources. */
 const CHECKPOINTER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const Database = require(workerData.driverPath);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
@@ -51,7 +70,10 @@ const checkpoint = () => {
       round = passive();
     }
     // An empty WAL has started over already.
-    if (round.log > 0) parentPort.postMessage({ caughtUp: true });
+    if (round.log > 0) {
+      fs.fdatasyncSync(workerData.syncFd);
+      parentPort.postMessage({ caughtUp: true });
+    }
   } catch (err) {
     parentPort.postMessage({ error: String(err && err.message || err) });
   }
@@ -63,16 +85,18 @@ parentPort.on('message', () => {
   db.close();
   parentPort.postMessage({ closed: true });
 });
-parentPort.postMessage({ ready: true });
+parentPort.postMessage({ ready: true, threadId: ${THREAD_ID_SOURCE} });
 `;
 
 export async function startCheckpointer(options: CheckpointerOptions): Promise<Checkpointer> {
   const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { file: options.file, intervalMs: options.intervalMs, driverPath, maxRounds: MAX_ROUNDS, closeEnoughFrames: CLOSE_ENOUGH_FRAMES } });
-  await new Promise<void>((resolve, reject) => {
+  const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { file: options.file, syncFd: options.syncFd, intervalMs: options.intervalMs, driverPath, maxRounds: MAX_ROUNDS, closeEnoughFrames: CLOSE_ENOUGH_FRAMES } });
+  const threadId = await new Promise<number | null>((resolve, reject) => {
     worker.once('error', reject);
-    worker.once('message', () => resolve());
+    worker.once('message', (m: { threadId: number | null }) => resolve(m.threadId));
   });
+  // Copying the WAL can wait for idle moments; sends cannot.
+  await yieldToEventLoop(threadId, (err) => options.logger.debug({ err }, 'the WAL checkpointer thread keeps its normal priority'));
   // A failed checkpoint loses nothing (the WAL keeps every commit); the writer's own automatic
   // checkpoint is the backstop if this thread stops keeping up.
   const warn = (err: unknown) => options.logger.warn({ err }, 'WAL checkpoint failed');
