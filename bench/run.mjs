@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { affinityOf, machineInfo, readDisks, readMachineCpu } from './lib/proc.mjs';
+import { SERVER_PROBE, describeProbe, probeFile, summariseProbe } from './lib/probe.mjs';
 import { renderReport } from './lib/report.mjs';
 import { writeResults } from './lib/results.mjs';
 import { REFERENCE_MAIN, SERVER_MAIN, freePort, startServer, SERVER_NODE_ARGS } from './lib/server.mjs';
@@ -34,18 +35,20 @@ const QUIET_DISK_MIB = 1;
 
 function usage(message) {
   if (message) process.stderr.write(`${message}\n`);
-  process.stderr.write(`usage: node bench/run.mjs [--quick] [--profile] [--reference] [${ALL.join('|')} ...]\n`);
+  process.stderr.write(`usage: node bench/run.mjs [--quick] [--profile] [--probe] [--reference] [${ALL.join('|')} ...]\n`);
   process.stderr.write('  --quick      short runs of every scenario (smoke test, about a minute)\n');
   process.stderr.write('  --profile    also write a V8 CPU profile of the server to bench/results/profiles/ (adds overhead)\n');
+  process.stderr.write('  --probe      also record the server\'s GC pauses and event-loop stalls in each measured window (small overhead)\n');
   process.stderr.write(`  --reference  run against the reference server (bench/reference/ws-broadcast.mjs, stores nothing) instead of Parley; ${REFERENCE_SCENARIOS.join(', ')} only\n`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const options = { quick: false, profile: false, reference: false, scenarios: [] };
+  const options = { quick: false, profile: false, probe: false, reference: false, scenarios: [] };
   for (const arg of argv) {
     if (arg === '--quick' || arg === '-q') options.quick = true;
     else if (arg === '--profile') options.profile = true;
+    else if (arg === '--probe') options.probe = true;
     else if (arg === '--reference') options.reference = true;
     else if (arg === '--help' || arg === '-h') usage();
     else if (ALL.includes(arg)) options.scenarios.push(arg);
@@ -126,7 +129,7 @@ async function builtWebApp() {
   return webApp;
 }
 
-async function runScenario(scenario, { quick, profile, reference }) {
+async function runScenario(scenario, { quick, profile, probe, reference }) {
   log(`\n=== ${scenario}${quick ? ' (quick)' : ''}${reference ? ' against the REFERENCE SERVER' : ''} ===`);
   const web = WEB_SCENARIOS.includes(scenario) ? await builtWebApp() : null;
   const backgroundAtStart = await waitForQuiet(scenario);
@@ -138,8 +141,11 @@ async function runScenario(scenario, { quick, profile, reference }) {
   // The idle scenario forces garbage collections in the server through the inspector (loopback).
   const inspectPort = INSPECTED.includes(scenario) ? await freePort() : null;
   if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
+  const record = probe ? probeFile() : null;
+  if (record) nodeArgs.push('--import', SERVER_PROBE);
   const program = reference ? REFERENCE_MAIN : SERVER_MAIN;
-  const server = await startServer({ cpu: SERVER_CPU, nodeArgs, program, env: web ? { PARLEY_WEB_DIR: web.dir } : {} });
+  const env = { ...(web ? { PARLEY_WEB_DIR: web.dir } : {}), ...(record ? { BENCH_PROBE_FILE: record.file } : {}) };
+  const server = await startServer({ cpu: SERVER_CPU, nodeArgs, program, env });
   server.inspectPort = inspectPort;
   log(`[${scenario}] server pid ${server.pid} on CPU ${affinityOf(server.pid)}, ${server.baseUrl}`);
   let outcome;
@@ -148,6 +154,7 @@ async function runScenario(scenario, { quick, profile, reference }) {
   } finally {
     await server.stop();
   }
+  if (record) attachProbe(scenario, outcome, record.read());
   // A server that died before we stopped it is a finding, whatever the generator says.
   if (server.diedEarly) log(`[${scenario}] SERVER DIED during the scenario: ${JSON.stringify(server.diedEarly)}\n${server.log.tail.join('\n')}`);
   if (outcome.error) log(`[${scenario}] FAILED: ${outcome.error}`);
@@ -167,6 +174,19 @@ async function runScenario(scenario, { quick, profile, reference }) {
       logTail: server.log.tail,
     },
   };
+}
+
+/** Puts what the server's probe saw inside each row's measured window into that row (`serverProbe`). */
+function attachProbe(scenario, outcome, seen) {
+  if (!seen) {
+    log(`[${scenario}] --probe: the server wrote no probe record`);
+    return;
+  }
+  for (const row of outcome.result?.rows ?? []) {
+    if (!row.windowEpochMs) continue;
+    row.serverProbe = summariseProbe(seen, row.windowEpochMs);
+    log(`[${scenario}] server probe, ${row.label}: ${describeProbe(row.serverProbe)}`);
+  }
 }
 
 /** Which code was measured: the commit, and whether the server's sources (`dir`) differ from it. */
@@ -211,6 +231,7 @@ const run = {
   reference: options.reference,
   serverProgram: path.relative(path.dirname(BENCH_DIR), options.reference ? REFERENCE_MAIN : SERVER_MAIN),
   serverProfiled: options.profile,
+  serverProbed: options.probe,
   // As the server ran: the flags of `npm start`, then any from BENCH_SERVER_NODE_ARGS.
   serverNodeArgs: [...(options.reference ? [] : SERVER_NODE_ARGS), ...extraServerNodeArgs()],
   machine: machineInfo(),

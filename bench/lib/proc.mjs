@@ -145,6 +145,7 @@ export class CpuWindow {
     this.serverPid = serverPid;
     this.startChildren = children ? descendantsCpuSeconds(process.pid) : null;
     this.startWall = performance.now();
+    this.startEpochMs = Date.now();
     this.startServer = readProcess(serverPid);
     this.startSelf = process.cpuUsage();
     this.startElu = performance.eventLoopUtilization();
@@ -187,6 +188,7 @@ export class CpuWindow {
     }
     return {
       wallSeconds,
+      windowEpochMs: [this.startEpochMs, Date.now()],
       serverWritesMiB: serverWrites !== null && this.startServerWrites !== null ? (serverWrites - this.startServerWrites) / 2 ** 20 : null,
       diskBusyPct,
       otherDiskWritesMiB,
@@ -237,6 +239,8 @@ export function machineInfo() {
 /** What every result row reports of a CpuWindow's stop(), rounded: the server, the generator, the rest of the machine. */
 export function usageRow(usage) {
   return {
+    // When it was measured (epoch ms), to match what the server recorded meanwhile (`--probe`).
+    windowEpochMs: usage.windowEpochMs,
     serverCpuPct: round(usage.serverCpuPct, 0),
     serverSystemCpuPct: round(usage.serverSystemCpuPct, 0),
     generatorCpuPct: round(usage.generatorCpuPct, 0),
