@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { percentile, round } from './stats.mjs';
 
 /** The module `--probe` preloads into the server. */
 export const SERVER_PROBE = fileURLToPath(new URL('./server-probe.mjs', import.meta.url));
@@ -23,13 +24,13 @@ export function probeFile() {
   };
 }
 
-const rounded = (ms) => Math.round(ms * 100) / 100;
+const rounded = (ms) => round(ms, 2);
 
 function pauses(durations) {
   const sorted = [...durations].sort((a, b) => a - b);
   return {
     count: sorted.length,
-    p50Ms: sorted.length ? rounded(sorted[Math.floor((sorted.length - 1) / 2)]) : null,
+    p50Ms: rounded(percentile(sorted, 50)),
     maxMs: sorted.length ? rounded(sorted[sorted.length - 1]) : null,
     totalMs: rounded(sorted.reduce((a, b) => a + b, 0)),
   };
