@@ -87,6 +87,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     intervalMs: CHECKPOINT_INTERVAL_MS,
     logger: options.logger,
     finish: () => sql`pragma wal_checkpoint(PASSIVE)`.execute(writer),
+  }).catch(async (err: unknown) => {
+    // The descriptor goes last, after the writer's connection (see `openSyncDescriptor`).
+    await writer.destroy();
+    fs.closeSync(syncFd);
+    throw err;
   });
   const readOnly = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
   readOnly.pragma('busy_timeout = 5000');
