@@ -8,7 +8,9 @@ import type { Logger } from 'pino';
 import type { DB } from './schema.js';
 import { migrations } from './migrations/index.js';
 import { openSyncDescriptor, startCheckpointer } from './sqlite-checkpointer.js';
+import { readsAfterSync } from './reads-after-sync.js';
 import { SqliteWriterDialect, withStatementCache, type WriterPlacement } from './sqlite-writer-dialect.js';
+import { WalSync } from './wal-sync.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -44,6 +46,8 @@ export interface DatabaseOptions {
   /** SQLite: where the writer connection runs; `auto` picks a thread when there is a core for it. */
   sqliteWriter?: 'auto' | WriterPlacement;
   logger: Logger;
+  /** SQLite: a WAL sync failed (see `WalSync`). By default the process logs it and exits. */
+  onSyncFailure?: (err: Error) => void;
 }
 
 export function writerPlacement(setting: 'auto' | WriterPlacement = 'auto'): WriterPlacement {
@@ -64,22 +68,40 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   fs.mkdirSync(options.dataDir, { recursive: true });
   const file = path.join(options.dataDir, 'parley.db');
   const placement = writerPlacement(options.sqliteWriter);
+  // On the event loop, the writer leaves each commit's fsync to the thread pool (WalSync): the loop
+  // keeps serving sockets meanwhile, and every answer still waits for the disk. A writer thread
+  // can afford to wait for the disk itself.
+  const walSync =
+    placement === 'inline'
+      ? new WalSync({
+          file,
+          onFailure:
+            options.onSyncFailure ??
+            ((err) => {
+              options.logger.fatal({ err }, 'the WAL could not be synced to disk: stopping rather than acknowledge what may be lost');
+              process.exit(1);
+            }),
+        })
+      : null;
   const writer = new Kysely<DB>({
     dialect: new SqliteWriterDialect({
       file,
-      // FULL: a commit is on disk before it returns, which is what an ack promises. A modest page
-      // cache over a memory-mapped file: SQLite scans the whole cache at some commits (after page
-      // splits), so a large one costs more than the reads it saves, while one smaller than the
-      // pages 1:1 traffic keeps touching (one per conversation per index) re-reads them at every
-      // commit. Checkpoints are the checkpointer thread's work (`sqlite-checkpointer.ts`), the
+      // A commit is on disk before it is answered, which is what an ack promises: FULL syncs
+      // inside the commit, NORMAL leaves the sync to WalSync. A modest page cache over a
+      // memory-mapped file: SQLite scans the whole cache at some commits (after page splits), so
+      // a large one costs more than the reads it saves, while one smaller than the pages 1:1
+      // traffic keeps touching (one per conversation per index) re-reads them at every commit. Checkpoints are the checkpointer thread's work (`sqlite-checkpointer.ts`), the
       // writer copying only the last few frames so that the WAL starts over; its own automatic
       // checkpoint, at a WAL of 40,000 pages, is a backstop should the thread stop.
-      pragmas: ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -8000', `wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`, `mmap_size = ${MMAP_BYTES}`],
+      pragmas: ['journal_mode = WAL', `synchronous = ${walSync ? 'NORMAL' : 'FULL'}`, 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -8000', `wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`, `mmap_size = ${MMAP_BYTES}`],
       statementCacheSize: STATEMENT_CACHE_SIZE,
       placement,
-    }),
+    }, walSync),
   });
-  await migrateOrClose(writer, options.logger, () => writer.destroy());
+  await migrateOrClose(writer, options.logger, async () => {
+    await writer.destroy();
+    await walSync?.close();
+  });
   const syncFd = openSyncDescriptor(file);
   const checkpointer = await startCheckpointer({
     file,
@@ -90,6 +112,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }).catch(async (err: unknown) => {
     // The descriptor goes last, after the writer's connection (see `openSyncDescriptor`).
     await writer.destroy();
+    await walSync?.close();
     fs.closeSync(syncFd);
     throw err;
   });
@@ -98,7 +121,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // History pages hop around a large file: keep hot pages in memory and map the rest.
   readOnly.pragma('cache_size = -65536');
   readOnly.pragma(`mmap_size = ${MMAP_BYTES}`);
-  const reader = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(readOnly, STATEMENT_CACHE_SIZE) as never }) });
+  const readerDialect = new SqliteDialect({ database: withStatementCache(readOnly, STATEMENT_CACHE_SIZE) as never });
+  const reader = new Kysely<DB>({ dialect: walSync ? readsAfterSync(readerDialect, walSync) : readerDialect });
   return {
     db: writer,
     reader,
@@ -113,6 +137,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await checkpointer.close();
       await reader.destroy();
       await writer.destroy();
+      await walSync?.close();
       fs.closeSync(syncFd);
     },
   };

@@ -12,7 +12,8 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
-import { sqliteExecutor, type ExecutorReply, type ExecutorRequest, type ExecutorStatement, type StatementResult } from './sqlite-executor.js';
+import type { WalSync } from './wal-sync.js';
+import { sqliteExecutor, statementCache, type ExecutorReply, type ExecutorRequest, type ExecutorStatement, type StatementResult } from './sqlite-executor.js';
 
 /**
  * Where the writer connection runs. `thread`: on a worker thread, so a commit's fsync does not
@@ -67,6 +68,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driverPath);
 const db = new Database(workerData.options.file);
 for (const pragma of workerData.options.pragmas) db.pragma(pragma);
+const statementCache = (${statementCache.toString()});
 const execute = (${sqliteExecutor.toString()})(db, workerData.options.statementCacheSize);
 parentPort.on('message', (m) => {
   if (m.close) {
@@ -126,14 +128,18 @@ async function threadTransport(options: SqliteWriterOptions): Promise<Transport>
  * travel with its last ones, so a group commit costs few round trips.
  */
 export class SqliteWriterDialect implements Dialect {
-  constructor(private readonly options: SqliteWriterOptions) {}
+  constructor(
+    private readonly options: SqliteWriterOptions,
+    /** With `synchronous = NORMAL`: each commit is answered once this has put it on disk. */
+    private readonly walSync: WalSync | null = null,
+  ) {}
 
   createAdapter() {
     return new SqliteAdapter();
   }
 
   createDriver(): Driver {
-    return new SqliteWriterDriver(this.options);
+    return new SqliteWriterDriver(this.options, this.walSync);
   }
 
   createQueryCompiler() {
@@ -161,7 +167,10 @@ class SqliteWriterDriver implements Driver {
   /** The transaction's last batch committed it: Kysely's COMMIT has nothing left to do. */
   private committed = false;
 
-  constructor(private readonly options: SqliteWriterOptions) {}
+  constructor(
+    private readonly options: SqliteWriterOptions,
+    private readonly walSync: WalSync | null,
+  ) {}
 
   async init(): Promise<void> {
     this.transport = this.options.placement === 'thread' ? await threadTransport(this.options) : inlineTransport(this.options);
@@ -225,6 +234,9 @@ class SqliteWriterDriver implements Driver {
     const reply = await this.transport.send({ statements, begin: this.takeBegin(), commit });
     if (reply.error) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
     if (commit) this.committed = true;
+    // Still holding the connection: the next transaction starts once this one is durable, with
+    // whatever arrived meanwhile (the event loop keeps serving sockets during the sync).
+    if (reply.committed && this.walSync) await this.walSync.sync();
     if (batch) return { rows: reply.results.map(toQueryResult) as R[] };
     return toQueryResult(reply.results[0]!) as QueryResult<R>;
   }
@@ -241,18 +253,5 @@ function toQueryResult(result: StatementResult): QueryResult<unknown> {
 
 /** A better-sqlite3 database whose prepared statements are reused, for Kysely's own SqliteDialect. */
 export function withStatementCache<S, D extends { prepare(sql: string): S; close(): unknown }>(db: D, size: number): { prepare(sql: string): S; close(): unknown } {
-  const cache = new Map<string, S>();
-  return {
-    prepare(sql: string) {
-      let stmt = cache.get(sql);
-      if (stmt !== undefined) cache.delete(sql);
-      else {
-        stmt = db.prepare(sql);
-        if (cache.size >= size) cache.delete(cache.keys().next().value!);
-      }
-      cache.set(sql, stmt);
-      return stmt;
-    },
-    close: () => db.close(),
-  };
+  return { prepare: statementCache((sql) => db.prepare(sql), size), close: () => db.close() };
 }

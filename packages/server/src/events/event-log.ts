@@ -1,5 +1,5 @@
 import type { DurableEventPayloads, DurableEventType } from '@parley/protocol';
-import { sql, type Compilable, type Kysely, type Transaction } from 'kysely';
+import { sql, type Compilable, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { executeBatch, rowsOf, type BatchEntry } from '../db/batch.js';
 import { perRow, Statement } from '../db/statement.js';
 import type { Dialect } from '../db/database.js';
@@ -44,19 +44,22 @@ const advanceHead = new Statement<{ n: number }>((db, p) =>
   db.updateTable('event_head').set((eb) => ({ pos: eb('pos', '+', p.n) })).where('id', '=', 1).returning('pos'),
 );
 
+/** The columns of an event to insert, its position given as SQL. */
+function eventValues(row: EventInsert, pos: RawBuilder<number>) {
+  return {
+    type: row.type,
+    conversation_id: row.conversation_id,
+    payload: row.payload,
+    added_user_ids: row.added_user_ids,
+    removed_user_id: row.removed_user_id,
+    recipient_id: row.recipient_id,
+    created_at: row.created_at,
+    pos,
+  };
+}
+
 // Each row takes its position from the counter just moved, in the same transaction.
-const insertEvent = new Statement<EventInsert>((db, p) =>
-  db.insertInto('events').values({
-    type: p.type,
-    conversation_id: p.conversation_id,
-    payload: p.payload,
-    added_user_ids: p.added_user_ids,
-    removed_user_id: p.removed_user_id,
-    recipient_id: p.recipient_id,
-    created_at: p.created_at,
-    pos: sql<number>`(select pos from event_head where id = 1) - ${p.offset}`,
-  }),
-);
+const insertEvent = new Statement<EventInsert>((db, p) => db.insertInto('events').values(eventValues(p, sql<number>`(select pos from event_head where id = 1) - ${p.offset}`)));
 
 
 /** `{"type":...}` plus a position gives the frame `{"pos":N,"type":...}`. */
@@ -64,15 +67,16 @@ export function frameWithPos(payloadJson: string, pos: number): string {
   return `{"pos":${pos},${payloadJson.slice(1)}`;
 }
 
-function toLogEvent(row: EventRow): LogEvent {
+/** Takes the position apart from the row: `{ ...row, pos }` would cost a map per event (see `rowWithJson`). */
+function toLogEvent(row: Omit<EventRow, 'pos'>, pos: number): LogEvent {
   return {
-    pos: row.pos,
+    pos,
     type: row.type as DurableEventType,
     conversationId: row.conversation_id,
     addedUserIds: row.added_user_ids ? (JSON.parse(row.added_user_ids) as string[]) : null,
     removedUserId: row.removed_user_id,
     recipientId: row.recipient_id,
-    frame: frameWithPos(row.payload, row.pos),
+    frame: frameWithPos(row.payload, pos),
     createdAt: row.created_at,
   };
 }
@@ -118,7 +122,7 @@ export class EventLog {
         advanceHead.rows([{ n }]),
         ...chunks(rows, INSERT_CHUNK).map((chunk) =>
           perRow(this.dialect, insertEvent, chunk, () =>
-            tx.insertInto('events').values(chunk.map(({ offset, ...row }) => ({ ...row, pos: sql<number>`(select pos from event_head where id = 1) - ${offset}` }))),
+            tx.insertInto('events').values(chunk.map((row) => eventValues(row, sql<number>`(select pos from event_head where id = 1) - ${row.offset}`))),
           ),
         ),
       ],
@@ -126,7 +130,7 @@ export class EventLog {
     );
     const head = results[before.length];
     const first = rowsOf<{ pos: number }>(head)[0]!.pos - n + 1;
-    return rows.map(({ offset: _offset, ...row }, i) => toLogEvent({ ...row, pos: first + i }));
+    return rows.map((row, i) => toLogEvent(row, first + i));
   }
 
   async head(): Promise<{ pos: number; prunedPos: number }> {
@@ -143,7 +147,7 @@ export class EventLog {
       .where('pos', '<=', upTo)
       .orderBy('pos')
       .execute();
-    return rows.map(toLogEvent);
+    return rows.map((row) => toLogEvent(row, row.pos));
   }
 
   /**
@@ -165,7 +169,7 @@ export class EventLog {
       .orderBy('pos')
       .limit(limit)
       .execute();
-    return rows.map(toLogEvent);
+    return rows.map((row) => toLogEvent(row, row.pos));
   }
 
   /**

@@ -8,7 +8,7 @@ import { badRequest, conflict, forbidden, notFound, type ApiError } from '../lib
 import { presentAttachment } from '../files/file.presenter.js';
 import { filesByIdsQuery } from '../files/files.repository.js';
 import { newId } from '../lib/ids.js';
-import { storedJson, withJson } from './message-json.js';
+import { rowWithJson, storedJson, withJson } from './message-json.js';
 import { presentMessage } from './message.presenter.js';
 import { mentionCandidatesQuery, resolveFrom, type MentionCandidate } from './mention-resolver.js';
 import { parseMentions } from './mentions.js';
@@ -144,7 +144,7 @@ export async function commitSends(tx: Transaction<DB>, emit: Emit, defer: Defer,
     };
   });
   const presented = fields.map(presentMessage);
-  const rows: MessageRow[] = fields.map((f, k) => ({ ...f, json: JSON.stringify(presented[k]) }));
+  const rows = fields.map((f, k) => rowWithJson(f, JSON.stringify(presented[k])));
   const repliesByRoot = new Map<string, number>();
   for (const a of accepted) if (a.root) repliesByRoot.set(a.root, (repliesByRoot.get(a.root) ?? 0) + 1);
   const rootIds = [...repliesByRoot.keys()].sort();
