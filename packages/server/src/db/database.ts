@@ -108,7 +108,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     syncFd,
     intervalMs: CHECKPOINT_INTERVAL_MS,
     logger: options.logger,
-    finish: () => sql`pragma wal_checkpoint(PASSIVE)`.execute(writer),
+    // Holding the writer's one connection: commits wait, the event loop does not.
+    holdWriter: (work) => writer.connection().execute(work),
   }).catch(async (err: unknown) => {
     // The descriptor goes last, after the writer's connection (see `openSyncDescriptor`).
     await writer.destroy();

@@ -50,18 +50,32 @@ describe('WAL checkpointer thread', () => {
     return { file, writer, syncFd: openFd };
   }
 
-  /** The writer's share of the work, as the server does it: a PASSIVE checkpoint between transactions. */
-  const finishOn = (writer: SqliteDatabase.Database) => async () => writer.pragma('wal_checkpoint(PASSIVE)');
+  /** Holds the test's writer as the server holds its writer's connection: no commit runs meanwhile. */
+  function writerGate() {
+    let held: Promise<void> | null = null;
+    return {
+      holdWriter: async (work: () => Promise<void>) => {
+        const running = work();
+        held = running;
+        await running.finally(() => (held = null));
+      },
+      /** Resolves when the writer may commit. */
+      free: async () => {
+        while (held) await held;
+      },
+    };
+  }
 
   /** Bumped by SQLite each time the WAL starts over from its beginning (the WAL header's salt-1). */
   const walGeneration = (file: string) => fs.readFileSync(`${file}-wal`).readUInt32BE(16);
 
   it('copies committed pages into the database file while the writer stays open, and once more on close', async () => {
     const { file, writer, syncFd } = writerWithWal();
+    const gate = writerGate();
     const before = fs.statSync(file).size;
     expect(before).toBeLessThan(ROWS * ROW_BYTES);
 
-    const checkpointer = await startCheckpointer({ file, syncFd, intervalMs: 20, logger, finish: finishOn(writer) });
+    const checkpointer = await startCheckpointer({ file, syncFd, intervalMs: 20, logger, holdWriter: gate.holdWriter });
     await eventually(() => fs.statSync(file).size >= ROWS * ROW_BYTES, 5_000, 'pages copied into the database file');
 
     // Written after the last periodic run: close copies it too, so the file alone holds every row.
@@ -77,8 +91,9 @@ describe('WAL checkpointer thread', () => {
 
   it.runIf(canChangePolicy)('runs at idle priority, so that sends never wait for the core behind a WAL copy', async () => {
     const { file, writer, syncFd } = writerWithWal();
+    const gate = writerGate();
     const idleBefore = threadPolicies().filter((p) => p === SCHED_IDLE).length;
-    const checkpointer = await startCheckpointer({ file, syncFd, intervalMs: 20, logger, finish: finishOn(writer) });
+    const checkpointer = await startCheckpointer({ file, syncFd, intervalMs: 20, logger, holdWriter: gate.holdWriter });
     expect(threadPolicies().filter((p) => p === SCHED_IDLE).length).toBe(idleBefore + 1);
     await checkpointer.close();
     writer.close();
@@ -87,9 +102,11 @@ describe('WAL checkpointer thread', () => {
 
   it('does not block the writer, which commits while the thread checkpoints', async () => {
     const { file, writer, syncFd } = writerWithWal();
-    const checkpointer = await startCheckpointer({ file, syncFd, intervalMs: 1, logger, finish: finishOn(writer) });
+    const gate = writerGate();
+    const checkpointer = await startCheckpointer({ file, syncFd, intervalMs: 1, logger, holdWriter: gate.holdWriter });
     const insert = writer.prepare('insert into t (body) values (?)');
     for (let i = 0; i < 50; i++) {
+      await gate.free();
       insert.run(`row ${i}`);
       await new Promise((r) => setTimeout(r, 2));
     }
@@ -100,13 +117,15 @@ describe('WAL checkpointer thread', () => {
 
   it('starts the WAL over while the writer commits without a pause, so it never grows without bound', async () => {
     const { file, writer, syncFd } = writerWithWal();
+    const gate = writerGate();
     const first = walGeneration(file);
-    const checkpointer = await startCheckpointer({ file, syncFd, intervalMs: 10, logger, finish: finishOn(writer) });
+    const checkpointer = await startCheckpointer({ file, syncFd, intervalMs: 10, logger, holdWriter: gate.holdWriter });
     const insert = writer.prepare('insert into t (body) values (?)');
     // A commit at every turn of the event loop: the thread never finds the WAL fully copied by itself.
     const until = Date.now() + 600;
     let rows = 0;
     while (Date.now() < until) {
+      await gate.free();
       insert.run('y'.repeat(2_000));
       rows++;
       await new Promise((r) => setImmediate(r));

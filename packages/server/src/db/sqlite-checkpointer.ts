@@ -15,9 +15,11 @@ import { THREAD_ID_SOURCE, yieldToEventLoop } from '../lib/background-thread.js'
  * copied, which under steady writes never happens by itself: commits land while the thread copies.
  * The WAL then grew to the writer's backstop (160 MB) and the writer's own checkpoint stalled for
  * 40-140 ms every two seconds. So the thread copies again until only a few frames are left (each
- * round copies what arrived during the previous, shorter one), then asks the writer to copy those
- * between two transactions (`finish`): its next transaction starts the WAL over, which stays a few
- * megabytes long and hot in the page cache.
+ * round copies what arrived during the previous, shorter one), then copies those last ones while
+ * the writer holds still between two transactions (`holdWriter`): the writer's next transaction
+ * starts the WAL over, which stays a few megabytes long and hot in the page cache. The event loop
+ * keeps running meanwhile; only commits wait, for a copy of a few frames and two syncs. (The
+ * writer used to make that copy itself, which stopped the event loop 3-6 ms four times a second.)
  */
 export interface Checkpointer {
   close(): Promise<void>;
@@ -27,17 +29,17 @@ export interface CheckpointerOptions {
   file: string;
   intervalMs: number;
   logger: Logger;
-  /** Runs a PASSIVE checkpoint on the writer connection, between two of its transactions. */
-  finish(): Promise<unknown>;
+  /** Runs `work` while the writer commits nothing (it holds the writer's connection). */
+  holdWriter(work: () => Promise<void>): Promise<void>;
   /** A descriptor of the database file (see `openSyncDescriptor`). */
   syncFd: number;
 }
 
 /**
  * A descriptor for the checkpointer to flush the database file with. SQLite syncs that file only
- * when a checkpoint copies the whole WAL, which under steady writes is the writer's `finish`: that
- * sync would flush every page the thread had copied since the last one, stalling the writer (and
- * every send) for milliseconds. The thread flushes them itself before asking for the finish.
+ * when a checkpoint copies the whole WAL, which under steady writes is the last copy, made while
+ * the writer is held: that sync would flush every page the thread had copied since the last one,
+ * holding every commit for milliseconds. The thread flushes them before it asks for the hold.
  *
  * Close it only after every SQLite connection to the file is closed: closing any descriptor of a
  * file drops all of the process's POSIX locks on it, SQLite's included, and another process could
@@ -51,6 +53,11 @@ export function openSyncDescriptor(file: string): number {
 const CLOSE_ENOUGH_FRAMES = 64;
 /** Rounds per run at most, should the writer outpace the copy. */
 const MAX_ROUNDS = 6;
+/**
+ * The writer is released after this long even if the last copy has not answered: the thread runs
+ * at idle priority, and a saturated core must not hold every commit.
+ */
+const HOLD_TIMEOUT_MS = 200;
 
 /** The thread's program, run with `eval` so it works the same from the built server and from sources. */
 const CHECKPOINTER_SOURCE = `
@@ -79,7 +86,18 @@ const checkpoint = () => {
   }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
-parentPort.on('message', () => {
+parentPort.on('message', (m) => {
+  if (m.last) {
+    // The writer is held: this copy reaches the end of the WAL, and SQLite syncs the database file.
+    let error;
+    try {
+      passive();
+    } catch (err) {
+      error = String(err && err.message || err);
+    }
+    parentPort.postMessage({ lastDone: true, error });
+    return;
+  }
   clearInterval(timer);
   checkpoint();
   db.close();
@@ -100,13 +118,29 @@ export async function startCheckpointer(options: CheckpointerOptions): Promise<C
   // A failed checkpoint loses nothing (the WAL keeps every commit); the writer's own automatic
   // checkpoint is the backstop if this thread stops keeping up.
   const warn = (err: unknown) => options.logger.warn({ err }, 'WAL checkpoint failed');
-  let finishing: Promise<unknown> | null = null;
+  let finishing: Promise<void> | null = null;
   let closing = false;
-  worker.on('message', (m: { error?: string; caughtUp?: boolean }) => {
+  let lastCopyDone: (() => void) | null = null;
+  // The last copy, asked of the thread while the writer is held; given up after HOLD_TIMEOUT_MS.
+  const lastCopy = () =>
+    new Promise<void>((resolve) => {
+      const timeout = setTimeout(() => {
+        lastCopyDone = null;
+        resolve();
+      }, HOLD_TIMEOUT_MS);
+      lastCopyDone = () => {
+        clearTimeout(timeout);
+        lastCopyDone = null;
+        resolve();
+      };
+      worker.postMessage({ last: true });
+    });
+  worker.on('message', (m: { error?: string; caughtUp?: boolean; lastDone?: boolean }) => {
     if (m.error) warn(m.error);
+    if (m.lastDone) lastCopyDone?.();
     if (!m.caughtUp || finishing || closing) return;
     finishing = options
-      .finish()
+      .holdWriter(lastCopy)
       .catch(warn)
       .finally(() => (finishing = null));
   });
