@@ -70,6 +70,8 @@ export function expectError(res: RawResponse, status: number, code?: ErrorCode |
 
 export interface RawSocketOptions {
   token?: string | null;
+  /** False: the socket never answers the server's pings (a peer that silently went away). */
+  autoPong?: boolean;
   headers?: Record<string, string>;
   origin?: string;
   query?: Record<string, string>;
@@ -151,7 +153,11 @@ export class RawSocket {
 
   /** Opens a socket and waits for its `hello` (not yet resumed: no events until `resume`). */
   static async open(t: TestServer, opts: RawSocketOptions = {}): Promise<RawSocket> {
-    const ws = new WebSocket(socketUrl(t, opts.query), { headers: socketHeaders(opts), ...(opts.origin ? { origin: opts.origin } : {}) });
+    const ws = new WebSocket(socketUrl(t, opts.query), {
+      headers: socketHeaders(opts),
+      autoPong: opts.autoPong ?? true,
+      ...(opts.origin ? { origin: opts.origin } : {}),
+    });
     const socket = new RawSocket(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
