@@ -139,7 +139,7 @@ export function renderReport(run) {
         '- Server and load generator are separate processes pinned to separate cores (`taskset -c 0` / `taskset -c 1`), over loopback WebSockets.',
       ]
     : [
-        '- Server and load generator are separate processes pinned to separate cores (`taskset -c 0` / `taskset -c 1`), over loopback WebSockets; SQLite with WAL and synchronous=FULL (each ack follows a durable commit).',
+        '- Server and load generator are separate processes pinned to separate cores (`taskset -c 0` / `taskset -c 1`), over loopback WebSockets; SQLite in WAL mode, each ack sent only once its commit is on disk (fdatasync of the WAL).',
         '- The benchmark raises rate limits and lowers the password-hash cost (argon2 1 MiB, 1 iteration) only to set up thousands of users quickly; no figure measures logins.',
       ];
   const notes = [
