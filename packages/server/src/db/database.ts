@@ -90,18 +90,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       // inside the commit, NORMAL leaves the sync to WalSync. A modest page cache over a
       // memory-mapped file: SQLite scans the whole cache at some commits (after page splits), so
       // a large one costs more than the reads it saves, while one smaller than the pages 1:1
-      // traffic keeps touching (one per conversation per index) re-reads them at every commit. Checkpoints are the checkpointer thread's work (`sqlite-checkpointer.ts`), the
-      // writer copying only the last few frames so that the WAL starts over; its own automatic
+      // traffic keeps touching (one per conversation per index) re-reads them at every commit.
+      // Checkpoints are the checkpointer thread's work (`sqlite-checkpointer.ts`), its last copy
+      // made while the writer is held so that the WAL starts over; the writer's own automatic
       // checkpoint, at a WAL of 40,000 pages, is a backstop should the thread stop.
       pragmas: ['journal_mode = WAL', `synchronous = ${walSync ? 'NORMAL' : 'FULL'}`, 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -8000', `wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`, `mmap_size = ${MMAP_BYTES}`],
       statementCacheSize: STATEMENT_CACHE_SIZE,
       placement,
     }, walSync),
   });
-  await migrateOrClose(writer, options.logger, async () => {
+  // The writer's connection first, then WalSync's descriptor once its last sync has run.
+  const closeWriter = async () => {
     await writer.destroy();
     await walSync?.close();
-  });
+  };
+  await migrateOrClose(writer, options.logger, closeWriter);
   const syncFd = openSyncDescriptor(file);
   const checkpointer = await startCheckpointer({
     file,
@@ -112,8 +115,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     holdWriter: (work) => writer.connection().execute(work),
   }).catch(async (err: unknown) => {
     // The descriptor goes last, after the writer's connection (see `openSyncDescriptor`).
-    await writer.destroy();
-    await walSync?.close();
+    await closeWriter();
     fs.closeSync(syncFd);
     throw err;
   });
@@ -137,8 +139,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     async close() {
       await checkpointer.close();
       await reader.destroy();
-      await writer.destroy();
-      await walSync?.close();
+      await closeWriter();
       fs.closeSync(syncFd);
     },
   };

@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../testing/clients.js';
+import { tempWalDatabase } from '../testing/sqlite-wal.js';
 import { openSyncDescriptor, startCheckpointer } from './sqlite-checkpointer.js';
 
 const logger = pino({ level: 'silent' });
@@ -44,13 +43,10 @@ describe('WAL checkpointer thread', () => {
 
   /** A writer that never checkpoints by itself, with about 1.6 MB committed in its WAL. */
   function writerWithWal(): { file: string; writer: SqliteDatabase.Database; syncFd: number } {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-checkpoint-'));
-    const file = path.join(dir, 'parley.db');
-    const writer = new SqliteDatabase(file);
-    writer.pragma('journal_mode = WAL');
-    writer.pragma('synchronous = FULL');
+    const db = tempWalDatabase('parley-checkpoint-', 'FULL');
+    dir = db.dir;
+    const { file, writer } = db;
     writer.pragma('wal_autocheckpoint = 0');
-    writer.exec('create table t (id integer primary key, body text not null)');
     const insert = writer.prepare('insert into t (body) values (?)');
     writer.transaction(() => {
       for (let i = 0; i < ROWS; i++) insert.run('x'.repeat(ROW_BYTES));

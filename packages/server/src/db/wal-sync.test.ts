@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempWalDatabase } from '../testing/sqlite-wal.js';
 import { readsAfterSync } from './reads-after-sync.js';
 import { WalSync } from './wal-sync.js';
 
@@ -33,13 +32,9 @@ afterEach(() => {
 
 /** A database in WAL mode with its WAL on disk, written with `synchronous = NORMAL`. */
 function walDatabase() {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-walsync-'));
-  const file = path.join(dir, 'parley.db');
-  const writer = new SqliteDatabase(file);
-  writer.pragma('journal_mode = WAL');
-  writer.pragma('synchronous = NORMAL');
-  writer.exec('create table t (id integer primary key, body text not null)');
-  return { file, writer };
+  const db = tempWalDatabase('parley-walsync-', 'NORMAL');
+  dir = db.dir;
+  return db;
 }
 
 describe('WalSync', () => {

@@ -1,5 +1,5 @@
 import type { DurableEventPayloads, DurableEventType } from '@parley/protocol';
-import { sql, type Compilable, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Compilable, type Kysely, type Transaction } from 'kysely';
 import { executeBatch, rowsOf, type BatchEntry } from '../db/batch.js';
 import { perRow, Statement } from '../db/statement.js';
 import type { Dialect } from '../db/database.js';
@@ -44,8 +44,8 @@ const advanceHead = new Statement<{ n: number }>((db, p) =>
   db.updateTable('event_head').set((eb) => ({ pos: eb('pos', '+', p.n) })).where('id', '=', 1).returning('pos'),
 );
 
-/** The columns of an event to insert, its position given as SQL. */
-function eventValues(row: EventInsert, pos: RawBuilder<number>) {
+/** The columns of an event to insert: its position is `offset` below the counter just moved. */
+function eventValues(row: EventInsert) {
   return {
     type: row.type,
     conversation_id: row.conversation_id,
@@ -54,12 +54,12 @@ function eventValues(row: EventInsert, pos: RawBuilder<number>) {
     removed_user_id: row.removed_user_id,
     recipient_id: row.recipient_id,
     created_at: row.created_at,
-    pos,
+    pos: sql<number>`(select pos from event_head where id = 1) - ${row.offset}`,
   };
 }
 
 // Each row takes its position from the counter just moved, in the same transaction.
-const insertEvent = new Statement<EventInsert>((db, p) => db.insertInto('events').values(eventValues(p, sql<number>`(select pos from event_head where id = 1) - ${p.offset}`)));
+const insertEvent = new Statement<EventInsert>((db, p) => db.insertInto('events').values(eventValues(p)));
 
 
 /** `{"type":...}` plus a position gives the frame `{"pos":N,"type":...}`. */
@@ -122,7 +122,7 @@ export class EventLog {
         advanceHead.rows([{ n }]),
         ...chunks(rows, INSERT_CHUNK).map((chunk) =>
           perRow(this.dialect, insertEvent, chunk, () =>
-            tx.insertInto('events').values(chunk.map((row) => eventValues(row, sql<number>`(select pos from event_head where id = 1) - ${row.offset}`))),
+            tx.insertInto('events').values(chunk.map(eventValues)),
           ),
         ),
       ],

@@ -33,6 +33,8 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   private heartbeat: NodeJS.Timeout | null = null;
   private beats = 0;
+  /** Heartbeat ticks per interval: up to 30, at least 100 ms apart. */
+  private readonly heartbeatSlices: number;
   private accepting = true;
 
   constructor(
@@ -47,6 +49,7 @@ export class Gateway {
   ) {
     // Frames between the soft limit (answered with an error) and this hard one close the socket.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes * 4, perMessageDeflate: false, clientTracking: false });
+    this.heartbeatSlices = Math.max(1, Math.min(30, Math.floor(options.heartbeatMs / 100)));
   }
 
   attach(server: Server): void {
@@ -56,7 +59,7 @@ export class Gateway {
         reject(socket, new ApiError('internal', 'Upgrade failed'));
       });
     });
-    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs / heartbeatSlices(this.options.heartbeatMs));
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs / this.heartbeatSlices);
     this.heartbeat.unref();
   }
 
@@ -156,7 +159,7 @@ export class Gateway {
    * 26-36 ms during which no send was answered, with 1,000 sockets.
    */
   private beat(): void {
-    const slices = heartbeatSlices(this.options.heartbeatMs);
+    const slices = this.heartbeatSlices;
     const slice = this.beats++ % slices;
     for (const c of this.dispatcher.connections()) {
       if (c.id % slices !== slice) continue;
@@ -168,11 +171,6 @@ export class Gateway {
       c.ping();
     }
   }
-}
-
-/** Heartbeat ticks per interval: up to 30, at least 100 ms apart. */
-function heartbeatSlices(heartbeatMs: number): number {
-  return Math.max(1, Math.min(30, Math.floor(heartbeatMs / 100)));
 }
 
 /** The user's conversations and the log position they are current as of, in one statement (one snapshot). */
