@@ -38,7 +38,7 @@ function usage(message) {
   process.stderr.write(`usage: node bench/run.mjs [--quick] [--profile] [--probe] [--reference] [${ALL.join('|')} ...]\n`);
   process.stderr.write('  --quick      short runs of every scenario (smoke test, about a minute)\n');
   process.stderr.write('  --profile    also write a V8 CPU profile of the server to bench/results/profiles/ (adds overhead)\n');
-  process.stderr.write('  --probe      also record the server\'s GC pauses and event-loop stalls in each measured window (small overhead)\n');
+  process.stderr.write('  --probe      also record the server\'s GC pauses, event-loop stalls and disk syncs in each measured window (small overhead)\n');
   process.stderr.write(`  --reference  run against the reference server (bench/reference/ws-broadcast.mjs, stores nothing) instead of Parley; ${REFERENCE_SCENARIOS.join(', ')} only\n`);
   process.exit(2);
 }

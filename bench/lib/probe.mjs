@@ -36,14 +36,19 @@ function pauses(durations) {
   };
 }
 
+/** A WAL sync slower than this holds every ack behind it for a noticeable share of dm's 10 ms budget. */
+const SLOW_SYNC_MS = 4;
+
 /**
  * What the server's probe saw inside one measured window ([from, to], epoch ms): its GC pauses by
- * kind, and how often and how long its event loop ran nothing else.
+ * kind, how often and how long its event loop ran nothing else, and how long its disk syncs took
+ * (a slow disk shows there, not in the server's own figures).
  */
 export function summariseProbe(record, [from, to]) {
   const inside = ([at]) => at >= from && at <= to;
   const gc = record.gc.filter(inside);
   const stalls = record.stalls.filter(inside).map(([, ms]) => ms);
+  const syncs = (record.syncs ?? []).filter(inside).map(([, ms]) => ms).sort((a, b) => a - b);
   const kinds = [...new Set(gc.map(([, , kind]) => kind))].sort();
   return {
     gc: Object.fromEntries(kinds.map((kind) => [kind, pauses(gc.filter(([, , k]) => k === kind).map(([, ms]) => ms))])),
@@ -52,12 +57,24 @@ export function summariseProbe(record, [from, to]) {
       over50Ms: stalls.filter((ms) => ms > 50).length,
       longestMs: stalls.length ? rounded(Math.max(...stalls)) : 0,
     },
+    diskSyncs: {
+      count: syncs.length,
+      p50Ms: rounded(percentile(syncs, 50)),
+      p99Ms: rounded(percentile(syncs, 99)),
+      maxMs: syncs.length ? rounded(syncs[syncs.length - 1]) : null,
+      overSlowMs: syncs.filter((ms) => ms > SLOW_SYNC_MS).length,
+    },
   };
 }
 
-/** One line for the log: `scavenge 50 (p50 4.5, max 7.1 ms), ...; event-loop stalls over 10 ms: 12 (over 50 ms: 1, longest 56 ms)`. */
+/**
+ * One line for the log: `GC scavenge 50 (p50 4.5, max 7.1 ms), ...; event-loop stalls over 10 ms:
+ * 12 (over 50 ms: 1, longest 56 ms); disk syncs 7,000 (p50 0.7, p99 5.6, max 21 ms; over 4 ms: 90)`.
+ */
 export function describeProbe(summary) {
   const gc = Object.entries(summary.gc).map(([kind, p]) => `${kind} ${p.count} (p50 ${p.p50Ms}, max ${p.maxMs} ms)`);
   const s = summary.eventLoopStalls;
-  return `GC ${gc.join(', ') || 'none'}; event-loop stalls over 10 ms: ${s.over10Ms} (over 50 ms: ${s.over50Ms}, longest ${s.longestMs} ms)`;
+  const d = summary.diskSyncs;
+  const syncs = d.count ? `disk syncs ${d.count.toLocaleString('en-US')} (p50 ${d.p50Ms}, p99 ${d.p99Ms}, max ${d.maxMs} ms; over ${SLOW_SYNC_MS} ms: ${d.overSlowMs})` : 'no disk syncs';
+  return `GC ${gc.join(', ') || 'none'}; event-loop stalls over 10 ms: ${s.over10Ms} (over 50 ms: ${s.over50Ms}, longest ${s.longestMs} ms); ${syncs}`;
 }

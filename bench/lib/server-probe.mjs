@@ -1,7 +1,8 @@
 // Preloaded into the server by `run.mjs --probe` (node --import): records every garbage
-// collection and every stall of the event loop, with wall-clock times, and writes them to
-// $BENCH_PROBE_FILE when the server exits. run.mjs keeps those inside each measured window
-// (`probe.mjs`). Costs a timer every 5 ms and a GC observer; without the variable it does nothing.
+// collection, every stall of the event loop and every `fs.fdatasync` (the WAL syncs that each
+// SQLite ack waits for), with wall-clock times, and writes them to $BENCH_PROBE_FILE when the
+// server exits. run.mjs keeps those inside each measured window (`probe.mjs`). Costs a timer every
+// 5 ms, a GC observer and two clock reads per sync; without the variable it does nothing.
 import fs from 'node:fs';
 import { PerformanceObserver, constants, performance } from 'node:perf_hooks';
 
@@ -16,6 +17,7 @@ if (file) {
   const epoch = (t) => performance.timeOrigin + t;
   const gc = [];
   const stalls = [];
+  const syncs = [];
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) gc.push([epoch(e.startTime), e.duration, KINDS[e.detail?.kind] ?? String(e.detail?.kind)]);
   }).observe({ entryTypes: ['gc'] });
@@ -29,5 +31,14 @@ if (file) {
     if (stalled > STALL_MS) stalls.push([epoch(last), stalled]);
     last = now;
   }, TICK_MS).unref();
-  process.on('exit', () => fs.writeFileSync(file, JSON.stringify({ gc, stalls })));
+  // The server takes `fs.fdatasync` when it opens the database, after this module has run.
+  const fdatasync = fs.fdatasync;
+  fs.fdatasync = (fd, done) => {
+    const started = performance.now();
+    fdatasync(fd, (err) => {
+      syncs.push([epoch(started), performance.now() - started]);
+      done(err);
+    });
+  };
+  process.on('exit', () => fs.writeFileSync(file, JSON.stringify({ gc, stalls, syncs })));
 }
