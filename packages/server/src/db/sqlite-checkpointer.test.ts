@@ -14,11 +14,7 @@ const canChangePolicy = process.platform === 'linux' && spawnSync('chrt', ['--ve
 
 const canChangeIoClass = canChangePolicy && spawnSync('ionice', ['--version']).status === 0;
 
-/** The scheduling policy of each of this process's threads (field 41 of /proc/<tid>/stat). */
-function threadPolicies(): number[] {
-  return threadsWithPolicy(() => true).map(([, policy]) => policy);
-}
-
+/** This process's threads (ids) whose scheduling policy (field 41 of /proc/<tid>/stat) passes `keep`. */
 function threadsWithPolicy(keep: (policy: number) => boolean): [string, number][] {
   return fs
     .readdirSync('/proc/self/task')
@@ -105,7 +101,7 @@ describe('WAL checkpointer thread', () => {
     if (canChangeIoClass) expect(spawnSync('ionice', ['--pid', started[0]![0]], { encoding: 'utf8' }).stdout.trim()).toBe('idle');
     await checkpointer.close();
     writer.close();
-    expect(threadPolicies().filter((p) => p === SCHED_IDLE).length).toBe(idleBefore.length);
+    expect(threadsWithPolicy((p) => p === SCHED_IDLE)).toHaveLength(idleBefore.length);
   });
 
   it('does not block the writer, which commits while the thread checkpoints', async () => {

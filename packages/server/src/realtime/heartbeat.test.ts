@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { newClient } from '../testing/clients.js';
-import { describeEachDialect, startTestServer, type TestServer } from '../testing/harness.js';
+import { describeEachDialect, useTestServer } from '../testing/harness.js';
 import { RawSocket } from '../testing/raw.js';
 
 describeEachDialect('heartbeat', (dialect) => {
-  let t: TestServer;
-  beforeAll(async () => {
-    // The shortest interval allowed, spread over ten ticks of 100 ms.
-    t = await startTestServer(dialect, { PARLEY_WS_HEARTBEAT_MS: '1000' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  // The shortest interval allowed, spread over ten ticks of 100 ms.
+  const suite = useTestServer(dialect, { PARLEY_WS_HEARTBEAT_MS: '1000' });
 
   it('drops sockets whose peer stopped answering pings, and keeps every socket that answers', async () => {
+    const { t } = suite;
     const users = await Promise.all(['hb-a', 'hb-b', 'hb-c', 'hb-d'].map((p) => newClient(t, p)));
     // Several sockets, so that they fall in different slices of the heartbeat.
     const answering = await Promise.all(users.map((u) => RawSocket.live(t, { token: u.token })));
