@@ -93,7 +93,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       // traffic keeps touching (one per conversation per index) re-reads them at every commit.
       // Checkpoints are the checkpointer thread's work (`sqlite-checkpointer.ts`), its last copy
       // made while the writer is held so that the WAL starts over; the writer's own automatic
-      // checkpoint, at a WAL of 100,000 pages, is a backstop should the thread stop.
+      // checkpoint, at a WAL of 60,000 pages, is a backstop should the thread stop.
       pragmas: ['journal_mode = WAL', `synchronous = ${walSync ? 'NORMAL' : 'FULL'}`, 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -8000', `wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`, `mmap_size = ${MMAP_BYTES}`],
       statementCacheSize: STATEMENT_CACHE_SIZE,
       placement,
@@ -155,10 +155,13 @@ const STATEMENT_CACHE_SIZE = 500;
  */
 const CHECKPOINT_INTERVAL_MS = 2_000;
 /**
- * The writer checkpoints by itself only if the WAL grows past this (about 400 MB, some five
- * intervals at 2,000 1:1 messages a second): the checkpointer fell behind.
+ * The writer checkpoints by itself only if the WAL grows past this (about 240 MB, twice what an
+ * interval adds at 2,000 1:1 messages a second): the checkpointer fell behind, as on a saturated
+ * core, where it runs only when the event loop is idle. Not much more: under saturation (the
+ * benchmark's `max`), with a backstop of 100,000 pages the server sustained 139,000 deliveries a
+ * second (two runs), with 40,000 or 60,000 pages 160,000.
  */
-const BACKSTOP_CHECKPOINT_PAGES = 100_000;
+const BACKSTOP_CHECKPOINT_PAGES = 60_000;
 const MMAP_BYTES = 256 * 2 ** 20;
 
 async function migrateOrClose(db: Kysely<DB>, logger: Logger, close: () => Promise<void>): Promise<void> {
