@@ -12,7 +12,8 @@
 // calls as SQLite does), the WAL starting over every 250 ms, and every 250 ms a checkpoint that
 // writes about 1,000 pages at random places of the database file and syncs it (the server's
 // checkpoints until commit 0a66d3b; it now copies every 2 s, which this harsher shape bounds from
-// above). Runs pinned to core 0, like the server; files in a fresh temporary folder, removed at the end.
+// above). Runs pinned to core 0, like the server; files in a fresh temporary folder, removed at
+// the end.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -93,7 +93,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       // traffic keeps touching (one per conversation per index) re-reads them at every commit.
       // Checkpoints are the checkpointer thread's work (`sqlite-checkpointer.ts`), its last copy
       // made while the writer is held so that the WAL starts over; the writer's own automatic
-      // checkpoint, at a WAL of 60,000 pages, is a backstop should the thread stop.
+      // checkpoint, at a WAL of 60,000 pages, is a backstop should the thread stop or fall behind.
       pragmas: ['journal_mode = WAL', `synchronous = ${walSync ? 'NORMAL' : 'FULL'}`, 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -8000', `wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`, `mmap_size = ${MMAP_BYTES}`],
       statementCacheSize: STATEMENT_CACHE_SIZE,
       placement,

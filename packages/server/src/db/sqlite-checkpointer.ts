@@ -61,7 +61,7 @@ const HOLD_TIMEOUT_MS = 200;
 /**
  * The writer is held at most this often (and at most once per checkpoint interval, since a hold
  * follows a run that caught up). Each hold makes commits wait 2-8 ms; between two, the WAL grows by
- * what those writes add (about 70 MB a second at 2,000 1:1 messages a second).
+ * what those writes add (about 60 MB a second at 2,000 1:1 messages a second).
  */
 const HOLD_EVERY_MS = 1_000;
 
